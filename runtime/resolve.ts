@@ -1,0 +1,53 @@
+import type { ClientFactory, ManagedClient } from "./client.js";
+import { ClientContext, FlowRunContext, TaskRunContext } from "./context.js";
+import { MissingClientFactoryError } from "./errors.js";
+
+let clientFactory: ClientFactory | undefined;
+let factoryIsDefault = false;
+
+/** Sets the factory used when no client is passed or found in a context; returns the previous one. */
+export function setClientFactory(factory: ClientFactory | undefined): ClientFactory | undefined {
+  const previous = clientFactory;
+  clientFactory = factory;
+  factoryIsDefault = false;
+  return previous;
+}
+
+/**
+ * Registers a factory only if none was set by the user: generated clients call this on import
+ * so that an explicit `setClientFactory` always wins, whatever the import order.
+ */
+export function setDefaultClientFactory(factory: ClientFactory): void {
+  if (clientFactory === undefined || factoryIsDefault) {
+    clientFactory = factory;
+    factoryIsDefault = true;
+  }
+}
+
+export function getClientFactory(): ClientFactory | undefined {
+  return clientFactory;
+}
+
+/** The open client of the first context that has one: ClientContext, then FlowRunContext, then TaskRunContext. */
+export function getContextClient(): ManagedClient | undefined {
+  const fromClientContext = ClientContext.get()?.client;
+  if (fromClientContext && !fromClientContext.closed) return fromClientContext;
+  const fromFlowRun = FlowRunContext.get()?.client;
+  if (fromFlowRun && !fromFlowRun.closed) return fromFlowRun;
+  const fromTaskRun = TaskRunContext.get()?.client;
+  if (fromTaskRun && !fromTaskRun.closed) return fromTaskRun;
+  return undefined;
+}
+
+/**
+ * Prefect's `get_or_create_client`. The boolean is `true` when the caller does not own the
+ * client's lifecycle (passed in or taken from a context) and `false` for a new client the
+ * caller must open and close.
+ */
+export function getOrCreateClient<C extends ManagedClient = ManagedClient>(client?: C | null): [client: C, inferred: boolean] {
+  if (client !== undefined && client !== null) return [client, true];
+  const fromContext = getContextClient();
+  if (fromContext) return [fromContext as C, true];
+  if (!clientFactory) throw new MissingClientFactoryError();
+  return [clientFactory() as C, false];
+}
