@@ -14,3 +14,4 @@ export {
   ObjectNotFound,
   ObjectAlreadyExists,
 } from "./errors.js";
+export * from "./http/index.js";
