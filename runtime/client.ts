@@ -1,3 +1,5 @@
+import { clientEvents, publishClientEvent } from "./events.js";
+
 /**
  * What the runtime manages. `closed` lets resolution skip a context client that
  * was already disposed (Prefect does not check this; we do).
@@ -21,9 +23,11 @@ function isOpenable(client: ManagedClient): client is OpenableClient {
 /** Opens a client the runtime created. Clients without `open()` need nothing. */
 export async function openClient(client: ManagedClient): Promise<void> {
   if (isOpenable(client)) await client.open();
+  if (clientEvents.hasSubscribers) publishClientEvent({ type: "opened", client });
 }
 
 /** Closes a client the runtime created. */
-export function closeClient(client: ManagedClient): Promise<void> {
-  return client[Symbol.asyncDispose]();
+export async function closeClient(client: ManagedClient): Promise<void> {
+  await client[Symbol.asyncDispose]();
+  if (clientEvents.hasSubscribers) publishClientEvent({ type: "closed", client });
 }

@@ -1,5 +1,7 @@
 export type { ManagedClient, OpenableClient, ClientFactory } from "./client.js";
 export { openClient, closeClient } from "./client.js";
+export type { ClientEvent } from "./events.js";
+export { CLIENT_EVENTS_CHANNEL, clientEvents } from "./events.js";
 export type { ContextValue, FlowRunContextValue, TaskRunContextValue } from "./context.js";
 export { RunContext, ClientContext, FlowRunContext, TaskRunContext } from "./context.js";
 export { setClientFactory, setDefaultClientFactory, getClientFactory, getContextClient, getOrCreateClient } from "./resolve.js";

@@ -1,6 +1,7 @@
 import type { ClientFactory, ManagedClient } from "./client.js";
 import { ClientContext, FlowRunContext, TaskRunContext } from "./context.js";
 import { MissingClientFactoryError } from "./errors.js";
+import { clientEvents, publishClientEvent } from "./events.js";
 
 let clientFactory: ClientFactory | undefined;
 let factoryIsDefault = false;
@@ -30,12 +31,16 @@ export function getClientFactory(): ClientFactory | undefined {
 
 /** The open client of the first context that has one: ClientContext, then FlowRunContext, then TaskRunContext. */
 export function getContextClient(): ManagedClient | undefined {
-  const fromClientContext = ClientContext.get()?.client;
-  if (fromClientContext && !fromClientContext.closed) return fromClientContext;
-  const fromFlowRun = FlowRunContext.get()?.client;
-  if (fromFlowRun && !fromFlowRun.closed) return fromFlowRun;
-  const fromTaskRun = TaskRunContext.get()?.client;
-  if (fromTaskRun && !fromTaskRun.closed) return fromTaskRun;
+  return findContextClient()?.client;
+}
+
+const contextsInOrder = [ClientContext, FlowRunContext, TaskRunContext] as const;
+
+function findContextClient(): { client: ManagedClient; context: string } | undefined {
+  for (const context of contextsInOrder) {
+    const client = context.get()?.client;
+    if (client && !client.closed) return { client, context: context.name };
+  }
   return undefined;
 }
 
@@ -45,9 +50,18 @@ export function getContextClient(): ManagedClient | undefined {
  * caller must open and close.
  */
 export function getOrCreateClient<C extends ManagedClient = ManagedClient>(client?: C | null): [client: C, inferred: boolean] {
-  if (client !== undefined && client !== null) return [client, true];
-  const fromContext = getContextClient();
-  if (fromContext) return [fromContext as C, true];
+  const traced = clientEvents.hasSubscribers;
+  if (client !== undefined && client !== null) {
+    if (traced) publishClientEvent({ type: "passed", client });
+    return [client, true];
+  }
+  const found = findContextClient();
+  if (found) {
+    if (traced) publishClientEvent({ type: "context", client: found.client, context: found.context });
+    return [found.client as C, true];
+  }
   if (!clientFactory) throw new MissingClientFactoryError();
-  return [clientFactory() as C, false];
+  const created = clientFactory() as C;
+  if (traced) publishClientEvent({ type: "created", client: created });
+  return [created, false];
 }
