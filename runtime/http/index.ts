@@ -1,1 +1,6 @@
 export * from "./client.js";
+export * from "./types.js";
+export { settingsFromEnv, ClientSettingsError, PREFECT_API_VERSION, DEFAULT_RETRY_CODES } from "./settings.js";
+export { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
+export type { HTTPRequestErrorInit } from "./errors.js";
+export { PreparedRequest } from "./transport.js";

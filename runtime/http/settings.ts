@@ -1,0 +1,234 @@
+// Client settings: what a caller may pass, the defaults Prefect uses, and `settingsFromEnv`, which
+// reads the same PREFECT_* variables as Prefect's Python client.
+
+/** Prefect's server API version (Python client: `SERVER_API_VERSION`). */
+export const PREFECT_API_VERSION = "0.8.4";
+/** Kept in step with package.json by hand: the runtime must not read files at import time. */
+export const CLIENT_VERSION = "0.1.0";
+
+export interface ClientSettings {
+  /** e.g. PREFECT_API_URL, `http://127.0.0.1:4200/api`. */
+  baseUrl: string;
+  /** PREFECT_API_KEY: sent as `Authorization: Bearer <key>` unless `authString` is set. */
+  apiKey?: string;
+  /** PREFECT_API_AUTH_STRING: sent as `Authorization: Basic base64(authString)`; wins over `apiKey`. */
+  authString?: string;
+  /** PREFECT_CLIENT_CUSTOM_HEADERS: added to every request; may not override User-Agent or the CSRF headers. */
+  headers?: Record<string, string>;
+  /** PREFECT_API_REQUEST_TIMEOUT in ms (60 000): connect, response-headers and body-idle timeout of each attempt. */
+  timeoutMs?: number;
+  /** PREFECT_CLIENT_MAX_RETRIES (5): retries after the first attempt. */
+  maxRetries?: number;
+  /** PREFECT_CLIENT_RETRY_EXTRA_CODES: retried in addition to 408, 429, 502 and 503. */
+  retryExtraCodes?: number[];
+  /** PREFECT_CLIENT_RETRY_JITTER_FACTOR (0.2). */
+  retryJitterFactor?: number;
+  /** The unit of the `2 ** attempt` back-off, 1000 ms by default; tests make it small. */
+  retryBaseDelayMs?: number;
+  /** PREFECT_CLIENT_CSRF_SUPPORT_ENABLED (true). */
+  csrfEnabled?: boolean;
+  userAgent?: string;
+  /** Sent as X-PREFECT-API-VERSION; `null` sends none (non-Prefect specs). */
+  apiVersion?: string | null;
+  /** How retries wait; the default is an abortable timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock CSRF expiry is checked against (epoch ms); tests move it. */
+  now?: () => number;
+  /** Where warnings go (ignored custom headers, ...); defaults to `process.emitWarning`. */
+  warn?: (message: string) => void;
+}
+
+/** A setting (or PREFECT_* variable) has a value the client cannot use. */
+export class ClientSettingsError extends Error {
+  override name = "ClientSettingsError";
+}
+
+const DEFAULTS = {
+  timeoutMs: 60_000,
+  maxRetries: 5,
+  retryJitterFactor: 0.2,
+  retryBaseDelayMs: 1_000,
+  csrfEnabled: true,
+} as const;
+
+/** Settings with every default applied, checked once so the request path needs no checks. */
+export interface ResolvedSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  retryCodes: ReadonlySet<number>;
+  retryJitterFactor: number;
+  retryBaseDelayMs: number;
+  csrfEnabled: boolean;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+  warn: (message: string) => void;
+}
+
+/** Prefect's retryable statuses: Request Timeout, Too Many Requests, Bad Gateway, Service Unavailable. */
+export const DEFAULT_RETRY_CODES: readonly number[] = [408, 429, 502, 503];
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function defaultWarn(message: string): void {
+  process.emitWarning(message, { type: "InjectClientWarning" });
+}
+
+function check(condition: boolean, name: string, expected: string, value: unknown): void {
+  if (!condition) throw new ClientSettingsError(`Invalid client setting ${name}: expected ${expected}, got ${JSON.stringify(value)}.`);
+}
+
+export function resolveSettings(settings: ClientSettings): ResolvedSettings {
+  if (!settings || typeof settings.baseUrl !== "string" || settings.baseUrl === "") {
+    throw new ClientSettingsError(
+      "No API URL provided: pass { baseUrl } (for Prefect, e.g. http://127.0.0.1:4200/api) or set PREFECT_API_URL and use settingsFromEnv().",
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(settings.baseUrl);
+  } catch {
+    throw new ClientSettingsError(`Invalid client setting baseUrl: ${JSON.stringify(settings.baseUrl)} is not an absolute URL.`);
+  }
+  check(url.protocol === "http:" || url.protocol === "https:", "baseUrl", "an http(s) URL", settings.baseUrl);
+  // Credentials in the URL would end up in error messages; they belong in apiKey/authString.
+  check(url.username === "" && url.password === "", "baseUrl", "a URL without user:password (use authString)", `${url.protocol}//…@${url.host}`);
+
+  const timeoutMs = settings.timeoutMs ?? DEFAULTS.timeoutMs;
+  check(Number.isFinite(timeoutMs) && timeoutMs > 0, "timeoutMs", "a positive number of milliseconds", timeoutMs);
+  const maxRetries = settings.maxRetries ?? DEFAULTS.maxRetries;
+  check(Number.isInteger(maxRetries) && maxRetries >= 0, "maxRetries", "an integer >= 0", maxRetries);
+  const retryJitterFactor = settings.retryJitterFactor ?? DEFAULTS.retryJitterFactor;
+  check(Number.isFinite(retryJitterFactor) && retryJitterFactor >= 0, "retryJitterFactor", "a number >= 0", retryJitterFactor);
+  const retryBaseDelayMs = settings.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs;
+  check(Number.isFinite(retryBaseDelayMs) && retryBaseDelayMs >= 0, "retryBaseDelayMs", "a number >= 0", retryBaseDelayMs);
+  for (const code of settings.retryExtraCodes ?? []) {
+    check(Number.isInteger(code) && code >= 100 && code <= 599, "retryExtraCodes", "HTTP status codes (100-599)", code);
+  }
+
+  return {
+    baseUrl: settings.baseUrl.replace(/\/+$/, ""),
+    timeoutMs,
+    maxRetries,
+    retryCodes: new Set([...DEFAULT_RETRY_CODES, ...(settings.retryExtraCodes ?? [])]),
+    retryJitterFactor,
+    retryBaseDelayMs,
+    csrfEnabled: settings.csrfEnabled ?? DEFAULTS.csrfEnabled,
+    sleep: settings.sleep ?? abortableSleep,
+    now: settings.now ?? Date.now,
+    warn: settings.warn ?? defaultWarn,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// settingsFromEnv
+
+type Env = Record<string, string | undefined>;
+
+function envError(name: string, expected: string, value: string): ClientSettingsError {
+  return new ClientSettingsError(`Invalid value for ${name}: expected ${expected}, got ${JSON.stringify(value)}.`);
+}
+
+/** Pydantic (Prefect's settings) treats an empty variable like an unset one for optional values. */
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function readNumber(env: Env, name: string, { integer = false, min = 0, minExclusive = false } = {}): number | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const ok = Number.isFinite(value) && (!integer || Number.isInteger(value)) && (minExclusive ? value > min : value >= min);
+  if (!ok) throw envError(name, `${integer ? "an integer" : "a number"} ${minExclusive ? ">" : ">="} ${min}`, raw);
+  return value;
+}
+
+function readBoolean(env: Env, name: string): boolean | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const lower = raw.toLowerCase();
+  if (["1", "true", "t", "yes", "y", "on"].includes(lower)) return true;
+  if (["0", "false", "f", "no", "n", "off"].includes(lower)) return false;
+  throw envError(name, "true or false", raw);
+}
+
+/** "404,429", "404, 429" or "[404, 429]", like Prefect's comma-separated set setting. */
+function readStatusCodes(env: Env, name: string): number[] | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const items = raw.replace(/^\[|\]$/g, "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  return items.map((item) => {
+    const code = Number(item);
+    if (!Number.isInteger(code) || code < 100 || code > 599) throw envError(name, "comma-separated HTTP status codes such as 404,429", raw);
+    return code;
+  });
+}
+
+function readHeaders(env: Env, name: string): Record<string, string> | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw envError(name, 'a JSON object of header names to string values, e.g. {"X-Team": "data"}', raw);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
+    throw envError(name, 'a JSON object of header names to string values, e.g. {"X-Team": "data"}', raw);
+  }
+  return parsed as Record<string, string>;
+}
+
+/**
+ * Client settings from Prefect's environment variables. Only variables that are set appear in the
+ * result, so `{ ...settingsFromEnv(), maxRetries: 0 }` and `{ ...defaults, ...settingsFromEnv() }` both work.
+ * Never echoes PREFECT_API_KEY or PREFECT_API_AUTH_STRING in an error.
+ */
+export function settingsFromEnv(env: Env = process.env): ClientSettings {
+  const baseUrl = read(env, "PREFECT_API_URL");
+  if (baseUrl === undefined) {
+    throw new ClientSettingsError(
+      "No Prefect API URL provided. Set PREFECT_API_URL to your server's API URL, e.g. http://127.0.0.1:4200/api " +
+        "(or https://api.prefect.cloud/api/accounts/<account>/workspaces/<workspace> for Prefect Cloud).",
+    );
+  }
+  try {
+    const url = new URL(baseUrl);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http");
+  } catch {
+    throw envError("PREFECT_API_URL", "an http(s) URL such as http://127.0.0.1:4200/api", baseUrl);
+  }
+
+  const settings: ClientSettings = { baseUrl };
+  const apiKey = read(env, "PREFECT_API_KEY");
+  if (apiKey !== undefined) settings.apiKey = apiKey;
+  const authString = read(env, "PREFECT_API_AUTH_STRING");
+  if (authString !== undefined) settings.authString = authString;
+  const timeoutSeconds = readNumber(env, "PREFECT_API_REQUEST_TIMEOUT", { minExclusive: true });
+  if (timeoutSeconds !== undefined) settings.timeoutMs = timeoutSeconds * 1000;
+  const maxRetries = readNumber(env, "PREFECT_CLIENT_MAX_RETRIES", { integer: true });
+  if (maxRetries !== undefined) settings.maxRetries = maxRetries;
+  const extraCodes = readStatusCodes(env, "PREFECT_CLIENT_RETRY_EXTRA_CODES");
+  if (extraCodes !== undefined) settings.retryExtraCodes = extraCodes;
+  const jitter = readNumber(env, "PREFECT_CLIENT_RETRY_JITTER_FACTOR");
+  if (jitter !== undefined) settings.retryJitterFactor = jitter;
+  const csrf = readBoolean(env, "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED");
+  if (csrf !== undefined) settings.csrfEnabled = csrf;
+  const headers = readHeaders(env, "PREFECT_CLIENT_CUSTOM_HEADERS");
+  if (headers !== undefined) settings.headers = headers;
+  return settings;
+}
