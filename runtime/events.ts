@@ -19,3 +19,17 @@ export const clientEvents = channel(CLIENT_EVENTS_CHANNEL);
 export function publishClientEvent(event: ClientEvent): void {
   clientEvents.publish(event);
 }
+
+/** One operation sent by a generated client: its final response status, or the error that replaced it. */
+export interface RequestEvent {
+  method: string;
+  /** The path template, e.g. `/flows/{id}`. */
+  path: string;
+  url: string;
+  status: number | undefined;
+  durationMs: number;
+  error?: unknown;
+}
+
+export const REQUEST_EVENTS_CHANNEL = "inject-client:request";
+export const requestEvents = channel(REQUEST_EVENTS_CHANNEL);

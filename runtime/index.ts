@@ -1,7 +1,7 @@
 export type { ManagedClient, OpenableClient, ClientFactory } from "./client.js";
 export { openClient, closeClient } from "./client.js";
-export type { ClientEvent } from "./events.js";
-export { CLIENT_EVENTS_CHANNEL, clientEvents } from "./events.js";
+export type { ClientEvent, RequestEvent } from "./events.js";
+export { CLIENT_EVENTS_CHANNEL, clientEvents, REQUEST_EVENTS_CHANNEL, requestEvents } from "./events.js";
 export type { ContextValue, FlowRunContextValue, TaskRunContextValue } from "./context.js";
 export { RunContext, ClientContext, FlowRunContext, TaskRunContext } from "./context.js";
 export { setClientFactory, setDefaultClientFactory, getClientFactory, getContextClient, getOrCreateClient } from "./resolve.js";

@@ -4,6 +4,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { Agent } from "undici";
 import type { ManagedClient } from "../client.js";
 import { ClientClosedError, HTTPStatusError } from "../errors.js";
+import { requestEvents, type RequestEvent } from "../events.js";
 import { CsrfSession } from "./csrf.js";
 import { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
 import { staticHeaders } from "./headers.js";
@@ -109,6 +110,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
    */
   protected async request<T>(method: HttpMethod, path: string, input: CallInput, options?: CallOptions): Promise<T> {
     if (this.#closed) throw new ClientClosedError();
+    const startedAt = requestEvents.hasSubscribers ? performance.now() : -1;
     let result: { data?: unknown; error?: unknown; response: Response };
     let text: string;
     try {
@@ -122,14 +124,25 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
         parseAs: "stream",
       });
       const response = result.response;
+      if (startedAt >= 0) this.#publish(startedAt, method, path, response.url, response.status);
       if (!response.ok) throw this.#statusError(method, path, result.error, response);
       if (result.data === undefined) return undefined as T; // 204, HEAD or an empty body
       text = await response.text();
       if (!isJson(response.headers.get("content-type"))) return text as T;
     } catch (error) {
-      throw this.#normalizeError(error, method, path, options?.signal);
+      const normalized = this.#normalizeError(error, method, path, options?.signal);
+      if (startedAt >= 0 && !(normalized instanceof HTTPStatusError)) {
+        this.#publish(startedAt, method, path, `${this.#settings.baseUrl}${path}`, undefined, normalized);
+      }
+      throw normalized;
     }
     return (text === "" ? undefined : JSON.parse(text)) as T;
+  }
+
+  #publish(startedAt: number, method: string, path: string, url: string, status: number | undefined, error?: unknown): void {
+    const event: RequestEvent = { method: method.toUpperCase(), path, url, status, durationMs: performance.now() - startedAt };
+    if (error !== undefined) event.error = error;
+    requestEvents.publish(event);
   }
 
   #statusError(method: string, path: string, error: unknown, response: Response): HTTPStatusError {
