@@ -20,8 +20,13 @@ let standIn: MockApi | undefined;
 let child: ChildProcess | undefined;
 
 async function shutdown(): Promise<void> {
-  child?.kill("SIGTERM");
+  const running = child;
   child = undefined;
+  if (running && running.exitCode === null && running.signalCode === null) {
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill("SIGTERM");
+    await exited;
+  }
   const server = standIn;
   standIn = undefined;
   await server?.close();
@@ -56,17 +61,8 @@ async function main(): Promise<void> {
   const specSource = apiUrl ? `${apiUrl}/openapi.json` : localSpec;
   if (!apiUrl && !existsSync(localSpec)) throw new Error(`Prefect's spec is not at ${localSpec}, and PREFECT_API_URL is not set`);
 
-  step(`1/3 generate PrefectClient from ${specSource}`);
-  await run(process.execPath, [
-    "dist/codegen/cli.js",
-    "generate",
-    "--input",
-    specSource,
-    "--out",
-    "examples/prefect-quickstart/src/generated/prefect",
-    "--name",
-    "PrefectClient",
-  ]);
+  step(`1/3 generate PrefectClient from ${specSource} (the example's \`npm run codegen\`)`);
+  await run(process.execPath, [fileURLToPath(new URL("../bin/inject-client.js", import.meta.url)), "generate"], { cwd: example });
 
   step("2/3 compile examples/prefect-quickstart with tspc (transformer: inject-client/transformer)");
   await run(process.execPath, [fileURLToPath(new URL("../node_modules/ts-patch/bin/tspc.js", import.meta.url)), "-p", example]);
