@@ -1,0 +1,97 @@
+// Differential: untagged TypeScript compiles byte-identically with the transformer (tspc) and
+// without it (plain tsc). The code base: this package's runtime and transformer sources (which
+// mention "@injectClient" and "inject-client/runtime" in comments and strings, so they take the
+// full analysis path, not just the text pre-check) and ajv's TypeScript sources from node_modules.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTempDir, REPO, removeTempDirs, TSPC } from "./support/project.js";
+
+afterAll(removeTempDirs);
+
+const SOURCES = ["runtime/**/*.ts", "transformer/**/*.ts", "node_modules/ajv/lib/**/*.ts"];
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe("untagged code under the transformer", () => {
+  let dir: string;
+  const compile = (compiler: string, outDir: string, withPlugin: boolean) => {
+    const tsconfig = {
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        lib: ["ES2022", "ESNext.Disposable"],
+        types: ["node"],
+        strict: true,
+        skipLibCheck: true,
+        // Emit is what is compared; type-checking ajv under our settings is not the point.
+        noCheck: true,
+        declaration: true,
+        sourceMap: true,
+        rootDir: REPO,
+        outDir,
+        ...(withPlugin ? { plugins: [{ transform: "inject-client/transformer" }] } : {}),
+      },
+      include: [...SOURCES.map((pattern) => join(REPO, pattern)), "control/*.ts"],
+      exclude: ["**/*.test.ts", join(REPO, "node_modules/ajv/lib/**/*.d.ts")],
+    };
+    const config = join(dir, `tsconfig.${outDir}.json`);
+    writeFileSync(config, JSON.stringify(tsconfig, null, 2));
+    // Exit codes are not compared: both runs emit regardless, and that emit is the subject.
+    return promisify(execFile)(process.execPath, [compiler, "-p", config, "--pretty", "false"], { cwd: dir, maxBuffer: 64 << 20 }).then(
+      ({ stdout }) => stdout,
+      (error: { stdout?: string }) => error.stdout ?? "",
+    );
+  };
+
+  let control: string;
+  let patchedOutput: string;
+  beforeAll(async () => {
+    dir = makeTempDir("differential");
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(REPO, join(dir, "node_modules/inject-client"), "dir");
+    // The positive control: one tagged file, so a transformer that never ran cannot pass.
+    mkdirSync(join(dir, "control"));
+    writeFileSync(
+      join(dir, "control/tagged.ts"),
+      'import { injected, type ManagedClient } from "inject-client/runtime";\n' +
+        "/** @injectClient */\nexport async function tagged(client: ManagedClient = injected()) {\n  return client;\n}\n",
+    );
+    control = relative(REPO, join(dir, "control/tagged"));
+    [, patchedOutput] = await Promise.all([
+      compile(join(REPO, "node_modules/typescript/bin/tsc"), "plain", false),
+      compile(TSPC, "patched", true),
+    ]);
+  });
+
+  it("covers a sizeable code base that reaches the analysis (not only the text pre-check)", () => {
+    const files = listFiles(join(dir, "plain")).filter((file) => file.endsWith(".js") && !file.startsWith(".tmp"));
+    expect(files.length).toBeGreaterThan(100);
+    const sources = files.map((file) => readFileSync(join(REPO, file.replace(/\.js$/, ".ts")), "utf8"));
+    expect(sources.filter((text) => text.includes("@injectClient")).length).toBeGreaterThan(0);
+    expect(sources.filter((text) => text.includes("inject-client/runtime")).length).toBeGreaterThan(0);
+  });
+
+  it("reports no misuse in code that only mentions the tag (comments, strings)", () => {
+    expect(patchedOutput).not.toMatch(/TS470\d\d/);
+  });
+
+  it("emits the same files, byte for byte (JavaScript, declarations, source maps)", () => {
+    const plain = listFiles(join(dir, "plain"));
+    expect(listFiles(join(dir, "patched"))).toEqual(plain);
+    const different = plain.filter(
+      (file) => !readFileSync(join(dir, "plain", file)).equals(readFileSync(join(dir, "patched", file))),
+    );
+    // Only the control's JavaScript (and its map) changed; its declaration did not.
+    expect(different).toEqual([`${control}.js`, `${control}.js.map`]);
+    expect(readFileSync(join(dir, "patched", `${control}.js`), "utf8")).toContain("getOrCreateClient(client)");
+  });
+});

@@ -1,0 +1,60 @@
+import type * as ts from "typescript";
+import type { TypeScriptApi } from "./typescript-api.js";
+
+/** The import string rewritten code uses to reach the runtime (see docs/architecture.md). */
+export const RUNTIME_MODULE = "inject-client/runtime";
+
+const TAG_TEXT = "@injectClient";
+/**
+ * A JSDoc line that starts with the tag (after the optional `*`), as JSDoc reads tags: prose that
+ * mentions `@injectClient` mid-line is not a tag, and neither is `@injectClientFoo`.
+ */
+const TAG_LINE = /^\s*(?:\*\s*)?@injectClient(?![\w$])/;
+
+function hasTagLine(commentBody: string): boolean {
+  return commentBody.split(/\r?\n/).some((line) => TAG_LINE.test(line));
+}
+
+/**
+ * Cheap pre-check on the raw text, before any AST walk: a file needs the transformer only if it
+ * carries the tag or imports the runtime (where `injected()` could be misused). Every other file
+ * is returned untouched, so its output is byte-identical to plain tsc.
+ */
+export function mayNeedTransform(text: string): boolean {
+  return text.includes(TAG_TEXT) || text.includes(RUNTIME_MODULE);
+}
+
+/** Offsets of every `@injectClient` occurrence in the text (comments, strings, anywhere): candidates for a tag. */
+export function tagOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  for (let at = text.indexOf(TAG_TEXT); at !== -1; at = text.indexOf(TAG_TEXT, at + TAG_TEXT.length)) {
+    offsets.push(at);
+  }
+  return offsets;
+}
+
+/**
+ * The `/** ... *\/` comment in front of `node` (in its leading trivia) that carries the tag, if any.
+ *
+ * Read from the leading comment text, not `ts.getJSDocTags`: since TypeScript 5.3, tsc (and so
+ * tspc) skips JSDoc parsing in .ts files, and `getJSDocTags` returns nothing there.
+ */
+export function taggedCommentBefore(tsInstance: TypeScriptApi, text: string, node: ts.Node): ts.CommentRange | undefined {
+  // Comments on the same line as the previous token count as that token's "trailing" comments
+  // (`const f = /** @injectClient */ async () => ...`); both kinds sit in the node's leading trivia.
+  const comments = [
+    ...(tsInstance.getTrailingCommentRanges(text, node.pos) ?? []),
+    ...(tsInstance.getLeadingCommentRanges(text, node.pos) ?? []),
+  ];
+  return comments.find(
+    (comment) =>
+      comment.kind === tsInstance.SyntaxKind.MultiLineCommentTrivia &&
+      text.startsWith("/**", comment.pos) &&
+      hasTagLine(text.slice(comment.pos + 3, comment.end - 2)),
+  );
+}
+
+/** `"use strict";` and friends: statements that must stay first in a body or file. */
+export function isDirective(tsInstance: TypeScriptApi, statement: ts.Statement): boolean {
+  return tsInstance.isExpressionStatement(statement) && tsInstance.isStringLiteral(statement.expression);
+}
