@@ -9,7 +9,8 @@ import { CsrfSession } from "./csrf.js";
 import { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
 import { staticHeaders } from "./headers.js";
 import { resolveSettings, type ClientSettings, type ResolvedSettings } from "./settings.js";
-import { HttpTransport, PreparedRequest } from "./transport.js";
+import { PreparedRequest } from "./prepared-request.js";
+import { HttpTransport } from "./transport.js";
 
 export type { ClientSettings } from "./settings.js";
 

@@ -3,4 +3,4 @@ export * from "./types.js";
 export { settingsFromEnv, ClientSettingsError, PREFECT_API_VERSION, DEFAULT_RETRY_CODES } from "./settings.js";
 export { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
 export type { HTTPRequestErrorInit } from "./errors.js";
-export { PreparedRequest } from "./transport.js";
+export { PreparedRequest } from "./prepared-request.js";

@@ -7,47 +7,16 @@
 // attempts and after a 403 "Invalid CSRF token"), counts every retryable response (Prefect-Maintenance
 // must not count), and cannot hand back the last retryable response without waiting once more. The
 // delay rules themselves are pure functions in retry.ts.
-import { Agent, fetch as undiciFetch, type BodyInit, type Dispatcher, type HeadersInit } from "undici";
+import { Agent, fetch as undiciFetch, type Dispatcher, type HeadersInit } from "undici";
 import { ClientClosedError } from "../errors.js";
 import { CSRF_METHODS, INVALID_TOKEN_MARKER, type CsrfSession } from "./csrf.js";
 import { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
 import { MAX_MAINTENANCE_WAITS, classifyNetworkError, retryDelayMs } from "./retry.js";
+import type { PreparedRequest } from "./prepared-request.js";
 import type { ResolvedSettings } from "./settings.js";
 
-interface PreparedRequestInit {
-  method?: string;
-  headers?: HeadersInit;
-  body?: BodyInit | null;
-  signal?: AbortSignal | null;
-  /** Per-call timeout in ms (CallOptions.timeout); openapi-fetch passes unknown init keys through. */
-  timeout?: number;
-}
-
-/**
- * What openapi-fetch builds for us instead of a WHATWG `Request` (its `Request` option): the URL,
- * headers and serialized body, kept as plain values so every attempt can resend the body, and so no
- * `Request` is built twice (undici's fetch copies any `Request` it is given).
- */
-export class PreparedRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: BodyInit | null;
-  readonly signal: AbortSignal | null;
-  readonly timeout: number | undefined;
-
-  constructor(url: string | URL, init: PreparedRequestInit = {}) {
-    this.url = String(url);
-    this.method = (init.method ?? "GET").toUpperCase();
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
-    this.body = init.body ?? null;
-    this.signal = init.signal ?? null;
-    this.timeout = init.timeout;
-  }
-}
-
 /** Bodies undici can send again on a retry; a stream can be read only once. */
-function isReplayable(body: BodyInit | null): boolean {
+function isReplayable(body: PreparedRequest["body"]): boolean {
   return body === null || typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams || body instanceof Blob || body instanceof FormData;
 }
 
