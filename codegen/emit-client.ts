@@ -1,0 +1,270 @@
+// Emit the client with ts-morph, in two files:
+// - methods.d.ts: an interface with one method per operation, its JSDoc, and a signature that indexes
+//   into the generated `paths` type (no restated types). A declaration file: with skipLibCheck, tsc
+//   resolves only the methods a project calls.
+// - index.ts: the class (constructor, fromEnv, the interface merged in) and a table saying how each
+//   method calls its operation; a static block turns the table into methods that hand each call to the
+//   base class's `request`. Checking the table costs tsc little, whatever the size of the spec.
+import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from "ts-morph";
+import type { OperationModel, SuccessResponse } from "./model.js";
+import type { Profile } from "./profile.js";
+
+export interface ClientFiles {
+  "index.ts": string;
+  "methods.d.ts": string;
+}
+
+export interface ClientFileInput {
+  className: string;
+  operations: OperationModel[];
+  profile: Profile;
+  /** `"Prefect REST API" v3`-style description of the spec for the header and class docs. */
+  title: string;
+  header: string;
+}
+
+/** Spec text inside a JSDoc block: it must not end the comment, and stays plain text. */
+export function sanitizeDoc(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u2028\u2029]/g, "\n")
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+    .replace(/\*\//g, "*\\/")
+    .split("\n")
+    .map((line) => line.replace(/\s+$/, ""))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+/** Text inside a `//` comment: one line, so that nothing after it can become code. */
+export function sanitizeLineComment(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").trim();
+}
+
+function operationType(operation: OperationModel): string {
+  return `paths[${JSON.stringify(operation.path)}][${JSON.stringify(operation.method)}]`;
+}
+
+function statusKey(status: string): string {
+  return /^\d+$/.test(status) ? status : JSON.stringify(status);
+}
+
+function responseType(operation: OperationModel): string {
+  const bodies = operation.responses.filter((response): response is Required<SuccessResponse> => response.mediaType !== undefined);
+  if (bodies.length === 0) return "void";
+  const types = bodies.map((response) => `${operationType(operation)}["responses"][${statusKey(response.status)}]["content"][${JSON.stringify(response.mediaType)}]`);
+  if (bodies.length < operation.responses.length) types.push("undefined");
+  return types.join(" | ");
+}
+
+function methodDocs(operation: OperationModel): string {
+  const parts: string[] = [];
+  const summary = operation.summary ? sanitizeDoc(operation.summary) : "";
+  const description = operation.description ? sanitizeDoc(operation.description) : "";
+  if (summary) parts.push(summary);
+  if (description && description !== summary) parts.push(description);
+  parts.push(`\`${operation.method.toUpperCase()} ${sanitizeDoc(operation.path)}\``);
+  const tags: string[] = [];
+  for (const parameter of operation.pathParameters) {
+    if (parameter.description) tags.push(`@param ${parameter.argument} ${sanitizeDoc(parameter.description).replace(/\n+/g, " ")}`);
+  }
+  if (operation.deprecated) tags.push("@deprecated The spec marks this operation as deprecated.");
+  return [...parts, ...(tags.length > 0 ? [tags.join("\n")] : [])].join("\n\n");
+}
+
+/** One method signature of the interface, as source text: broken over lines when it would be long. */
+function methodSignature(operation: OperationModel): string {
+  const op = operationType(operation);
+  const parameters: string[] = operation.pathParameters.map(
+    (parameter) => `${parameter.argument}: ${op}["parameters"]["path"][${JSON.stringify(parameter.name)}]`,
+  );
+  if (operation.body) {
+    const requestBody = operation.body.required ? `${op}["requestBody"]` : `NonNullable<${op}["requestBody"]>`;
+    const type = `${requestBody}["content"][${JSON.stringify(operation.body.mediaType)}]`;
+    // An optional body before a required options object (a required query parameter) takes `undefined`.
+    parameters.push(
+      operation.body.required ? `body: ${type}` : operation.query.required ? `body: ${type} | undefined` : `body?: ${type}`,
+    );
+  }
+  const query = `NonNullable<${op}["parameters"]["query"]>`;
+  parameters.push(
+    !operation.query.present
+      ? "options?: CallOptions<never>"
+      : operation.query.required
+        ? `options: CallOptions<${query}> & { query: ${query} }`
+        : `options?: CallOptions<${query}>`,
+  );
+  const returns = `Promise<${responseType(operation)}>`;
+  const oneLine = `${operation.methodName}(${parameters.join(", ")}): ${returns};`;
+  const signature =
+    oneLine.length + 2 <= MAX_LINE ? [oneLine] : [`${operation.methodName}(`, ...parameters.map((parameter) => `  ${parameter},`), `): ${returns};`];
+  const docs = methodDocs(operation)
+    .split("\n")
+    .map((line) => (line ? ` * ${line}` : " *"));
+  return ["/**", ...docs, " */", ...signature].join("\n");
+}
+
+/** One row of the operations table: `readFlow: ["get", "/flows/{id}", ["id"], false],`. */
+function operationRow(operation: OperationModel): string {
+  const parameters = operation.pathParameters.map((parameter) => JSON.stringify(parameter.name)).join(", ");
+  return `${operation.methodName}: [${JSON.stringify(operation.method)}, ${JSON.stringify(operation.path)}, [${parameters}], ${operation.body ? "true" : "false"}],`;
+}
+
+const MAX_LINE = 120;
+
+function newProject(): Project {
+  return new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double, newLineKind: NewLineKind.LineFeed },
+  });
+}
+
+function emitMethods({ className, operations, header }: ClientFileInput): string {
+  const file = newProject().createSourceFile("methods.d.ts", "", { overwrite: true });
+  file.addImportDeclaration({ moduleSpecifier: "inject-client/runtime", namedImports: ["CallOptions"], isTypeOnly: true });
+  file.addImportDeclaration({ moduleSpecifier: "./types.js", namedImports: ["paths"], isTypeOnly: true });
+  const methods = file.addInterface({
+    name: `${className}Methods`,
+    isExported: true,
+    docs: [
+      {
+        description: [
+          `The methods of \`${className}\`, one per operation, implemented in index.ts.`,
+          "",
+          "Path parameters come first, in path order, then the request body (if any), then options (`query`, `headers`, `signal`, `timeout`).",
+          "Each method resolves with the parsed 2xx body and rejects with `HTTPStatusError` (`ObjectNotFound` for 404, `ObjectAlreadyExists` for 409).",
+        ].join("\n"),
+      },
+    ],
+  });
+  methods.addMembers(operations.map(methodSignature).join("\n\n"));
+  return `${header}\n${file.getFullText().replace(/\n{3,}/g, "\n\n")}`;
+}
+
+export function emitClient(input: ClientFileInput): ClientFiles {
+  const { className, operations, profile, title, header } = input;
+  const file = newProject().createSourceFile("index.ts", "", { overwrite: true });
+  const methodsInterface = `${className}Methods`;
+  file.addImportDeclaration({
+    moduleSpecifier: "inject-client/runtime",
+    namedImports: [
+      "OpenAPIClient",
+      ...(profile.registersDefaultFactory ? ["setDefaultClientFactory", "settingsFromEnv"] : []),
+      "type CallOptions",
+      "type ClientSettings",
+      "type HttpMethod",
+    ],
+  });
+  file.addImportDeclaration({ moduleSpecifier: "./methods.js", namedImports: [methodsInterface], isTypeOnly: true });
+  file.addImportDeclaration({ moduleSpecifier: "./types.js", namedImports: ["paths"], isTypeOnly: true });
+  file.addStatements([
+    "// The spec's types (`paths`, `components`, `operations`, ...), from openapi-typescript.",
+    'export type * from "./types.js";',
+    `export type { ${methodsInterface} } from "./methods.js";`,
+  ]);
+  file.addVariableStatement({
+    docs: [
+      {
+        description:
+          profile.name === "prefect"
+            ? "Prefect's defaults: CSRF tokens on (as `PREFECT_CLIENT_CSRF_SUPPORT_ENABLED`) and the API version Prefect's Python client sends."
+            : "Defaults for a generic API: no CSRF tokens, no API-version header.",
+      },
+    ],
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [
+      {
+        name: "defaults",
+        type: "Partial<ClientSettings>",
+        initializer: `{ csrfEnabled: ${profile.defaults.csrfEnabled}, apiVersion: ${JSON.stringify(profile.defaults.apiVersion)} }`,
+      },
+    ],
+  });
+  file.addTypeAlias({
+    name: "Operation",
+    docs: [{ description: "How a method calls its operation: HTTP method, path, the path parameters its first arguments fill, and whether a request body follows them." }],
+    type: "readonly [method: HttpMethod, path: string, pathParameters: readonly string[], body: boolean]",
+  });
+  file.addStatements(
+    [
+      `/** One row per method of \`${methodsInterface}\` (methods.d.ts has their signatures and docs). */`,
+      `const operations: Record<keyof ${methodsInterface}, Operation> = {`,
+      ...operations.map((operation) => `  ${operationRow(operation)}`),
+      "};",
+    ].join("\n"),
+  );
+
+  const usage = profile.registersDefaultFactory
+    ? [
+        "```ts",
+        `await using client = ${className}.fromEnv();`,
+        "const flow = await client.readFlow(id);",
+        "```",
+        "",
+        `Importing this module registers \`${className}.fromEnv\` as the runtime's default client factory (an explicit \`setClientFactory\` still wins).`,
+      ]
+    : ["```ts", `await using client = new ${className}({ baseUrl: "https://api.example.com" });`, "```"];
+  const classDocs = [
+    `Typed client for ${sanitizeDoc(title)}: one method per operation (see \`${methodsInterface}\`).`,
+    "",
+    ...usage,
+  ].join("\n");
+  file.addInterface({
+    name: className,
+    isExported: true,
+    extends: [methodsInterface],
+    docs: [{ description: `Merges the typed methods of methods.d.ts into the class below, which defines them from \`operations\`.` }],
+  });
+  const cls = file.addClass({
+    name: className,
+    isExported: true,
+    extends: "OpenAPIClient<paths>",
+    docs: [{ description: classDocs }],
+    ctors: [
+      {
+        parameters: [{ name: "settings", type: "ClientSettings" }],
+        statements: ["super({ ...defaults, ...settings });"],
+      },
+    ],
+  });
+  if (profile.registersDefaultFactory) {
+    cls.addMethod({
+      name: "fromEnv",
+      isStatic: true,
+      docs: [
+        {
+          description:
+            "A client configured from Prefect's environment variables (`PREFECT_API_URL`, `PREFECT_API_KEY`, ...), as Prefect's `get_client()`.",
+        },
+      ],
+      returnType: className,
+      statements: [`return new ${className}(settingsFromEnv());`],
+    });
+  }
+  cls.addMember(`/** Defines each method of the operations table on the prototype, as a class method would be. */
+static {
+  for (const [name, [method, path, pathParameters, hasBody]] of Object.entries(operations)) {
+    const call = async function (this: ${className}, ...args: unknown[]): Promise<unknown> {
+      const input = {
+        path: Object.fromEntries(pathParameters.map((parameter, index) => [parameter, args[index]])),
+        body: hasBody ? args[pathParameters.length] : undefined,
+      };
+      return this.request(method, path, input, args[pathParameters.length + (hasBody ? 1 : 0)] as CallOptions | undefined);
+    };
+    Object.defineProperty(call, "name", { value: name });
+    Object.defineProperty(${className}.prototype, name, { value: call, writable: true, configurable: true });
+  }
+}`);
+  if (profile.registersDefaultFactory) {
+    file.addStatements([`setDefaultClientFactory(() => ${className}.fromEnv());`]);
+  }
+  const text = file
+    .getFullText()
+    .replace(/\n(\/\/ The spec's types)/, "\n\n$1")
+    .replace(/ extends (\w+) \{\n\}/, " extends $1 {}")
+    .replace(/\n(setDefaultClientFactory\()/, "\n\n$1")
+    .replace(/\n{3,}/g, "\n\n");
+  return { "index.ts": `${header}\n${text}`, "methods.d.ts": emitMethods(input) };
+}

@@ -1,0 +1,221 @@
+// Model the operations of a spec: what each generated method is called, which arguments it takes in
+// which order, and which parts of the generated `paths` type its signature indexes into.
+import type { OpenAPI3, OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject } from "openapi-typescript";
+import { CodegenError } from "./errors.js";
+import { camelCase, CLASS_MEMBERS, pascalCase, RESERVED_WORDS, words } from "./names.js";
+
+export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface PathParameter {
+  /** The name in the spec and in `paths[...]["parameters"]["path"]`. */
+  name: string;
+  /** The argument's name in the generated method. */
+  argument: string;
+  description?: string;
+}
+
+export interface SuccessResponse {
+  /** The key in openapi-typescript's `responses`: `200`, `"2XX"`, `"default"`. */
+  status: string;
+  /** The media type whose schema is returned; undefined when the response has no body (204). */
+  mediaType?: string;
+}
+
+export interface OperationModel {
+  method: HttpMethod;
+  path: string;
+  operationId?: string;
+  /** The route or operation name the method name comes from, before collisions are resolved. */
+  baseName: string;
+  methodName: string;
+  summary?: string;
+  description?: string;
+  deprecated: boolean;
+  pathParameters: PathParameter[];
+  body?: { mediaType: string; required: boolean };
+  query: { present: boolean; required: boolean };
+  responses: SuccessResponse[];
+}
+
+function isReference(value: unknown): value is ReferenceObject {
+  return typeof value === "object" && value !== null && typeof (value as ReferenceObject).$ref === "string";
+}
+
+/** Follows local `$ref`s (the document is bundled, so all are local). */
+export function deref<T>(document: OpenAPI3, value: T | ReferenceObject, seen = new Set<string>()): T {
+  let current: unknown = value;
+  while (isReference(current)) {
+    const ref = current.$ref;
+    if (seen.has(ref)) throw new CodegenError(`circular $ref "${ref}"`, ref);
+    seen.add(ref);
+    let node: unknown = document;
+    for (const raw of ref.replace(/^#\/?/, "").split("/")) {
+      const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+      node = (node as Record<string, unknown> | undefined)?.[segment];
+    }
+    if (node === undefined) throw new CodegenError(`cannot resolve $ref "${ref}"`, ref);
+    current = node;
+  }
+  return current as T;
+}
+
+/** The HTTP method + path spelling of FastAPI: `re.sub(r"\W", "_", route_name + path) + "_" + method`. */
+function fastApiRouteName(operationId: string, path: string, method: string): string | undefined {
+  const suffix = `${path.replace(/\W/g, "_")}_${method}`;
+  if (!operationId.endsWith(suffix) || operationId.length === suffix.length) return undefined;
+  return operationId.slice(0, -suffix.length);
+}
+
+/** `get /pets/{petId}/toys` -> `getPetsByPetIdToys`. */
+function nameFromPath(method: string, path: string): string {
+  const parts = path.split("/").filter(Boolean).map((segment) => {
+    const parameter = /^\{(.+)\}$/.exec(segment);
+    return parameter ? `By ${parameter[1]}` : segment;
+  });
+  return camelCase([method, ...parts].join(" ")) || method;
+}
+
+function baseName(operation: OperationObject, path: string, method: string): string {
+  const id = operation.operationId;
+  if (id) {
+    const route = fastApiRouteName(id, path, method);
+    const name = camelCase(route ?? id);
+    if (name) return name;
+  }
+  return nameFromPath(method, path);
+}
+
+function safeMemberName(name: string): string {
+  return RESERVED_WORDS.has(name) || CLASS_MEMBERS.has(name) ? `${name}Operation` : name;
+}
+
+function safeArgumentName(name: string, taken: Set<string>): string {
+  let argument = camelCase(name) || "param";
+  if (RESERVED_WORDS.has(argument) || argument === "body" || argument === "options") argument = `${argument}Param`;
+  while (taken.has(argument)) argument = `${argument}_`;
+  taken.add(argument);
+  return argument;
+}
+
+function staticSegments(path: string): string[] {
+  return path.split("/").filter((segment) => segment && !/^\{.*\}$/.test(segment));
+}
+
+/**
+ * Two operations that would get the same name (FastAPI route names are unique per router, not per
+ * app): the one with the shortest path keeps the name; the others get `In<FirstSegments>` from their
+ * path (`createWorkQueue` for /work_queues/, `createWorkQueueInWorkPools` for
+ * /work_pools/{work_pool_name}/queues). When that still clashes, the HTTP method is appended, then a number.
+ */
+function resolveCollisions(operations: OperationModel[]): void {
+  const groups = new Map<string, OperationModel[]>();
+  for (const operation of operations) {
+    const name = safeMemberName(operation.baseName);
+    groups.set(name, [...(groups.get(name) ?? []), operation]);
+  }
+  const taken = new Set<string>();
+  for (const [name, group] of groups) if (group.length === 1) taken.add(name);
+
+  for (const [name, group] of groups) {
+    if (group.length === 1) {
+      group[0]!.methodName = name;
+      continue;
+    }
+    const sorted = [...group].sort((a, b) => staticSegments(a.path).length - staticSegments(b.path).length || compare(a, b));
+    const shortest = staticSegments(sorted[0]!.path).length;
+    const keeper = staticSegments(sorted[1]!.path).length > shortest && !taken.has(name) ? sorted[0] : undefined;
+    if (keeper) {
+      keeper.methodName = name;
+      taken.add(name);
+    }
+    for (const operation of sorted) {
+      if (operation === keeper) continue;
+      const segments = staticSegments(operation.path);
+      const candidates: string[] = [];
+      for (let count = 1; count <= segments.length; count += 1) candidates.push(`${name}In${segments.slice(0, count).map(pascalCase).join("")}`);
+      candidates.push(`${name}${pascalCase(operation.method)}`);
+      let chosen = candidates.find((candidate) => !taken.has(candidate) && !groups.has(candidate));
+      for (let n = 2; chosen === undefined; n += 1) if (!taken.has(`${name}${n}`) && !groups.has(`${name}${n}`)) chosen = `${name}${n}`;
+      operation.methodName = chosen;
+      taken.add(chosen);
+    }
+  }
+}
+
+function compare(a: OperationModel, b: OperationModel): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method);
+}
+
+function preferredMediaType(content: Record<string, unknown> | undefined): string | undefined {
+  const types = Object.keys(content ?? {});
+  return types.find((type) => type === "application/json") ?? types.find((type) => /[/+]json(;|$)/.test(type)) ?? types[0];
+}
+
+/** 2xx responses in status order; `default` only when there is no 2xx. Bodies of `content`-less responses are void. */
+function successResponses(document: OpenAPI3, operation: OperationObject): SuccessResponse[] {
+  const responses = (operation.responses ?? {}) as Record<string, ResponseObject | ReferenceObject>;
+  const keys = Object.keys(responses).filter((status) => /^2(\d\d|XX)$/i.test(status)).sort();
+  const chosen = keys.length > 0 ? keys : "default" in responses ? ["default"] : [];
+  return chosen.map((status) => {
+    const response = deref<ResponseObject>(document, responses[status]!);
+    const mediaType = preferredMediaType(response.content as Record<string, unknown> | undefined);
+    return { status: /^\d+$/.test(status) ? status : status.toUpperCase() === "2XX" ? "2XX" : status, mediaType };
+  });
+}
+
+function collectParameters(document: OpenAPI3, item: PathItemObject, operation: OperationObject): ParameterObject[] {
+  const byKey = new Map<string, ParameterObject>();
+  for (const raw of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
+    const parameter = deref<ParameterObject>(document, raw);
+    byKey.set(`${parameter.in}:${parameter.name}`, parameter);
+  }
+  return [...byKey.values()];
+}
+
+function placeholders(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+}
+
+/** Every operation of the spec, in path then method order, with its method name. */
+export function modelOperations(document: OpenAPI3): OperationModel[] {
+  const operations: OperationModel[] = [];
+  for (const [path, rawItem] of Object.entries(document.paths ?? {})) {
+    const item = deref<PathItemObject>(document, rawItem);
+    for (const method of HTTP_METHODS) {
+      const rawOperation = item[method];
+      if (!rawOperation) continue;
+      const operation = deref<OperationObject>(document, rawOperation);
+      const parameters = collectParameters(document, item, operation);
+      const pathByName = new Map(parameters.filter((parameter) => parameter.in === "path").map((parameter) => [parameter.name, parameter]));
+      const taken = new Set<string>();
+      const order = placeholders(path).filter((name, index, all) => all.indexOf(name) === index);
+      for (const name of pathByName.keys()) if (!order.includes(name)) order.push(name);
+      const pathParameters = order.map((name) => ({
+        name,
+        argument: safeArgumentName(name, taken),
+        description: pathByName.get(name)?.description,
+      }));
+      const queryParameters = parameters.filter((parameter) => parameter.in === "query");
+      const requestBody = operation.requestBody ? deref<RequestBodyObject>(document, operation.requestBody) : undefined;
+      const bodyMediaType = preferredMediaType(requestBody?.content as Record<string, unknown> | undefined);
+      operations.push({
+        method,
+        path,
+        operationId: operation.operationId,
+        baseName: baseName(operation, path, method),
+        methodName: "",
+        summary: operation.summary,
+        description: operation.description,
+        deprecated: operation.deprecated === true,
+        pathParameters,
+        body: requestBody && bodyMediaType ? { mediaType: bodyMediaType, required: requestBody.required === true } : undefined,
+        query: { present: queryParameters.length > 0, required: queryParameters.some((parameter) => parameter.required === true) },
+        responses: successResponses(document, operation),
+      });
+    }
+  }
+  operations.sort(compare);
+  resolveCollisions(operations);
+  return operations;
+}

@@ -1,0 +1,115 @@
+// Helpers for the codegen tests: run the built CLI as a subprocess, and compile generated code with the
+// real tsc in a throwaway project that depends on inject-client (a symlink to this repo) and openapi-fetch.
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const CLI = path.join(REPO, "dist/codegen/cli.js");
+export const SPECS = path.join(REPO, "test/fixtures/specs");
+export const PREFECT_SPEC = path.resolve(REPO, "../shared/openapi/prefect-v3.json");
+export const GITHUB_SPEC = path.join(REPO, "node_modules/@octokit/openapi/generated/api.github.com.json");
+const TSC = path.join(REPO, "node_modules/typescript/bin/tsc");
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node dist/codegen/cli.js <args>` (build first: `npm test` does, via pretest). Asynchronous, so that
+ * a test's own HTTP server keeps answering while the CLI runs.
+ */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const env = { ...process.env, ...options.env };
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[key];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO, env, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+const created: string[] = [];
+
+/** A fresh directory under .tmp/ (git-ignored); `removeTempDirs` deletes it after the file's tests. */
+export function tempDir(prefix: string): string {
+  const base = path.join(REPO, ".tmp/codegen-tests");
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(path.join(base, `${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Set KEEP_CODEGEN_TEST_DIRS=1 to keep them for a look. */
+export function removeTempDirs(): void {
+  if (process.env.KEEP_CODEGEN_TEST_DIRS) return;
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every file under a directory, relative path -> bytes, to prove that a run left it untouched. */
+export function snapshot(dir: string): Map<string, { bytes: string; mtimeMs: number }> {
+  const files = new Map<string, { bytes: string; mtimeMs: number }>();
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const file = path.join(dir, name);
+    if (statSync(file).isFile()) files.set(name, { bytes: readFileSync(file, "base64"), mtimeMs: statSync(file).mtimeMs });
+  }
+  return files;
+}
+
+export type Resolution = "nodenext" | "bundler";
+
+/**
+ * A user's project: `package.json` (ESM), node_modules/inject-client -> this repo, node_modules/openapi-fetch,
+ * and a strict tsconfig per resolution mode. No @types/node: generated code must not need it.
+ */
+export function makeProject(dir: string): void {
+  mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }, null, 2));
+  const link = (name: string, target: string) => {
+    if (!existsSync(path.join(dir, "node_modules", name))) symlinkSync(target, path.join(dir, "node_modules", name), "dir");
+  };
+  link("inject-client", REPO);
+  link("openapi-fetch", path.join(REPO, "node_modules/openapi-fetch"));
+  const common = { strict: true, target: "ES2022", lib: ["ES2022", "ESNext.Disposable"], skipLibCheck: true, noEmit: true, types: [] };
+  writeFileSync(
+    path.join(dir, "tsconfig.nodenext.json"),
+    JSON.stringify({ compilerOptions: { ...common, module: "NodeNext", moduleResolution: "NodeNext" }, include: ["src"] }, null, 2),
+  );
+  writeFileSync(
+    path.join(dir, "tsconfig.bundler.json"),
+    JSON.stringify({ compilerOptions: { ...common, module: "ESNext", moduleResolution: "Bundler" }, include: ["src"] }, null, 2),
+  );
+}
+
+export interface Diagnostic {
+  file: string;
+  line: number;
+  code: string;
+  message: string;
+}
+
+/** Runs the real tsc on a project made by `makeProject`; returns its diagnostics, parsed. */
+export function typeCheck(dir: string, resolution: Resolution = "nodenext"): { status: number | null; diagnostics: Diagnostic[]; output: string } {
+  const result = spawnSync(process.execPath, [TSC, "-p", `tsconfig.${resolution}.json`, "--pretty", "false"], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+  const output = `${result.stdout}${result.stderr}`;
+  const diagnostics: Diagnostic[] = [];
+  for (const line of output.split("\n")) {
+    const match = /^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/.exec(line);
+    if (match) diagnostics.push({ file: match[1]!.replace(/\\/g, "/"), line: Number(match[2]), code: match[3]!, message: match[4]! });
+    else if (/^\s+\S/.test(line) && diagnostics.length > 0) diagnostics.at(-1)!.message += ` ${line.trim()}`;
+  }
+  return { status: result.status, diagnostics, output };
+}
+
+/** The 1-based line of the first occurrence of `marker` in a file. */
+export function lineOf(file: string, marker: string): number {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const index = lines.findIndex((line) => line.includes(marker));
+  if (index < 0) throw new Error(`${marker} not found in ${file}`);
+  return index + 1;
+}
