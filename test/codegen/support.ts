@@ -75,7 +75,10 @@ export function makeProject(dir: string): void {
   };
   link("inject-client", REPO);
   link("openapi-fetch", path.join(REPO, "node_modules/openapi-fetch"));
-  const common = { strict: true, target: "ES2022", lib: ["ES2022", "ESNext.Disposable"], skipLibCheck: true, noEmit: true, types: [] };
+  // A Node project has Node's types: they declare the fetch globals (AbortSignal, Headers) the client's options use.
+  mkdirSync(path.join(dir, "node_modules/@types"), { recursive: true });
+  link("@types/node", path.join(REPO, "node_modules/@types/node"));
+  const common = { strict: true, target: "ES2022", lib: ["ES2022", "ESNext.Disposable"], skipLibCheck: true, noEmit: true, types: ["node"] };
   writeFileSync(
     path.join(dir, "tsconfig.nodenext.json"),
     JSON.stringify({ compilerOptions: { ...common, module: "NodeNext", moduleResolution: "NodeNext" }, include: ["src"] }, null, 2),

@@ -1,0 +1,39 @@
+// Where things are. Scratch output goes to .tmp/bench (git-ignored), never into the repo tree.
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repo = fileURLToPath(new URL("../../", import.meta.url));
+export const scratch = path.join(repo, ".tmp", "bench");
+export const peakRssHook = fileURLToPath(new URL("./peak-rss.cjs", import.meta.url));
+
+/** Node CLIs the benchmarks run, by script path (run with `node`, so the peak-RSS hook loads in them). */
+export const bin = {
+  /** TypeScript 5.9 (the `typescript` package that ts-patch patches): the fair plain-tsc baseline for tspc. */
+  tsc: path.join(repo, "node_modules/typescript/bin/tsc"),
+  tspc: path.join(repo, "node_modules/ts-patch/bin/tspc.js"),
+  openapiTypescript: path.join(repo, "node_modules/openapi-typescript/bin/cli.js"),
+  heyApi: path.join(repo, "node_modules/@hey-api/openapi-ts/bin/run.js"),
+  ours: path.join(repo, "dist/codegen/cli.js"),
+  transformer: path.join(repo, "dist/transformer/cjs/index.js"),
+};
+
+export const specs = {
+  github: path.join(repo, "node_modules/@octokit/openapi/generated/api.github.com.json"),
+  /** Read in place: never copied into the repo. */
+  prefect: path.resolve(repo, "../shared/openapi/prefect-v3.json"),
+};
+
+/** A fresh, empty scratch directory. */
+export function freshDir(...parts: string[]): string {
+  const dir = path.join(scratch, ...parts);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function ensureDir(...parts: string[]): string {
+  const dir = path.join(scratch, ...parts);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

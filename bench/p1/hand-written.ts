@@ -1,0 +1,15 @@
+// The same logic with the client resolution written inline by hand: what the transformer should cost.
+// Same semantics: getOrCreateClient; open and close only a client we created; await only when we own it.
+import { closeClient, getOrCreateClient, openClient } from "inject-client/runtime";
+import type { NoopClient } from "./noop-client.js";
+
+export async function handWritten(x: number, client?: NoopClient | null): Promise<number> {
+  const [resolved, inferred] = getOrCreateClient(client);
+  if (inferred) return resolved.base + x;
+  await openClient(resolved);
+  try {
+    return await (resolved.base + x);
+  } finally {
+    await closeClient(resolved);
+  }
+}
