@@ -1,0 +1,39 @@
+// The bench's own arithmetic and tables: figures in bench/RESULTS.md are only as good as these.
+// (Speed itself is measured by `npm run bench`, never by a timed test.)
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { describeMachine } from "../../bench/lib/machine.js";
+import { markdownTable } from "../../bench/lib/report.js";
+import { ratio, summarize } from "../../bench/lib/stats.js";
+
+describe("bench statistics", () => {
+  it("summarises samples by median and quartiles, ignoring failed (non-finite) runs", () => {
+    expect(summarize([5, 1, 3, Number.NaN, 4, 2])).toEqual({ n: 5, median: 3, min: 1, max: 5, q1: 2, q3: 4 });
+    expect(summarize([10, 20]).median).toBe(15);
+  });
+
+  it("reports ratios to a baseline, and none against a zero baseline", () => {
+    expect(ratio(102, 100)).toBeCloseTo(1.02);
+    expect(ratio(1, 0)).toBeNaN();
+  });
+
+  it("renders a markdown table row per result", () => {
+    const text = markdownTable({ headers: ["tool", "time"], rows: [["ours", "1.0 s"], ["peer", "2.0 s"]] } as never);
+    expect(text.split("\n")).toEqual(["| tool | time |", "|---|---|", "| ours | 1.0 s |", "| peer | 2.0 s |"]);
+  });
+
+  it("describes the machine it ran on", () => {
+    const machine = describeMachine();
+    expect(machine.node).toBe(process.version);
+    expect(JSON.stringify(machine)).toMatch(/cores|cpu/i);
+  });
+
+  it("npm run bench -- --help explains its flags without running anything", () => {
+    const repo = fileURLToPath(new URL("../..", import.meta.url));
+    const result = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--help"], { cwd: repo, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/--only/);
+    expect(result.stdout).toMatch(/--runs/);
+  });
+});
