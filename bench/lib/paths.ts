@@ -12,6 +12,7 @@ export const bin = {
   /** TypeScript 5.9 (the `typescript` package that ts-patch patches): the fair plain-tsc baseline for tspc. */
   tsc: path.join(repo, "node_modules/typescript/bin/tsc"),
   tspc: path.join(repo, "node_modules/ts-patch/bin/tspc.js"),
+  tsPatch: path.join(repo, "node_modules/ts-patch/bin/ts-patch.js"),
   openapiTypescript: path.join(repo, "node_modules/openapi-typescript/bin/cli.js"),
   heyApi: path.join(repo, "node_modules/@hey-api/openapi-ts/bin/run.js"),
   ours: path.join(repo, "dist/codegen/cli.js"),
