@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, DEFAULT_CONFIG, loadSpecsConfig } from "../openapi/config.js";
 import { CodegenError } from "./errors.js";
 import { isUrl, redactUrl } from "./load-url.js";
+import { classNameProblem } from "./names.js";
 import { isProfileName, type ProfileName } from "./profile.js";
 import { staleFiles, writeAtomically } from "./write.js";
 
@@ -76,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1 || positionals[0] !== "generate") {
     fail(`${positionals.length === 0 ? "missing command" : `unknown command "${positionals.join(" ")}"`}: expected "generate"\n${USAGE}`);
+    return 2;
+  }
+  const nameProblem = values.name === undefined ? undefined : classNameProblem(values.name);
+  if (nameProblem) {
+    fail(`--name: ${nameProblem}`);
     return 2;
   }
   if (values.profile !== undefined && !isProfileName(values.profile)) {

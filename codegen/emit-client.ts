@@ -5,7 +5,7 @@
 // - index.ts: the class (constructor, fromEnv, the interface merged in) and a table saying how each
 //   method calls its operation; a static block turns the table into methods that hand each call to the
 //   base class's `request`. Checking the table costs tsc little, whatever the size of the spec.
-import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from "ts-morph";
+import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, VariableDeclarationKind, type CodeBlockWriter, type SourceFileStructure } from "ts-morph";
 import type { OperationModel, SuccessResponse } from "./model.js";
 import type { Profile } from "./profile.js";
 
@@ -77,8 +77,9 @@ function methodDocs(operation: OperationModel): string {
 /** One method signature of the interface, as source text: broken over lines when it would be long. */
 function methodSignature(operation: OperationModel): string {
   const op = operationType(operation);
-  const parameters: string[] = operation.pathParameters.map(
-    (parameter) => `${parameter.argument}: ${op}["parameters"]["path"][${JSON.stringify(parameter.name)}]`,
+  // A placeholder no parameter declares has no type in `paths`: any string or number fills it.
+  const parameters: string[] = operation.pathParameters.map((parameter) =>
+    parameter.declared ? `${parameter.argument}: ${op}["parameters"]["path"][${JSON.stringify(parameter.name)}]` : `${parameter.argument}: string | number`,
   );
   if (operation.body) {
     const requestBody = operation.body.required ? `${op}["requestBody"]` : `NonNullable<${op}["requestBody"]>`;
@@ -121,81 +122,45 @@ function newProject(): Project {
   });
 }
 
-function emitMethods({ className, operations, header }: ClientFileInput): string {
-  const file = newProject().createSourceFile("methods.d.ts", "", { overwrite: true });
-  file.addImportDeclaration({ moduleSpecifier: "inject-client/runtime", namedImports: ["CallOptions"], isTypeOnly: true });
-  file.addImportDeclaration({ moduleSpecifier: "./types.js", namedImports: ["paths"], isTypeOnly: true });
-  const methods = file.addInterface({
-    name: `${className}Methods`,
-    isExported: true,
-    docs: [
-      {
-        description: [
-          `The methods of \`${className}\`, one per operation, implemented in index.ts.`,
-          "",
-          "Path parameters come first, in path order, then the request body (if any), then options (`query`, `headers`, `signal`, `timeout`).",
-          "Each method resolves with the parsed 2xx body and rejects with `HTTPStatusError` (`ObjectNotFound` for 404, `ObjectAlreadyExists` for 409).",
-        ].join("\n"),
-      },
-    ],
+/**
+ * methods.d.ts, written with the project's code writer: the signatures are already source text, so
+ * nothing needs a syntax tree (parsing them, ~1.5 MB on GitHub's spec, took a third of a second).
+ */
+function emitMethods(project: Project, { className, operations, header }: ClientFileInput): string {
+  const writer = project.createWriter();
+  writer.writeLine('import type { CallOptions } from "inject-client/runtime";');
+  writer.writeLine('import type { paths } from "./types.js";');
+  writer.blankLine();
+  writer.writeLine("/**");
+  for (const line of [
+    `The methods of \`${className}\`, one per operation, implemented in index.ts.`,
+    "",
+    "Path parameters come first, in path order, then the request body (if any), then options (`query`, `headers`, `signal`, `timeout`).",
+    "Each method resolves with the parsed 2xx body and rejects with `HTTPStatusError` (`ObjectNotFound` for 404, `ObjectAlreadyExists` for 409).",
+  ]) {
+    writer.writeLine(line ? ` * ${line}` : " *");
+  }
+  writer.writeLine(" */");
+  writer.write(`export interface ${className}Methods`).block(() => {
+    operations.forEach((operation, index) => {
+      if (index > 0) writer.blankLine();
+      writer.write(methodSignature(operation));
+    });
   });
-  methods.addMembers(operations.map(methodSignature).join("\n\n"));
-  return `${header}\n${file.getFullText().replace(/\n{3,}/g, "\n\n")}`;
+  writer.newLine();
+  return `${header}\n${writer.toString().replace(/\n{3,}/g, "\n\n")}`;
 }
 
+const blankLine = (writer: CodeBlockWriter) => writer.blankLine();
+
+/**
+ * index.ts: one source-file structure, printed by ts-morph and parsed once; the class's static block
+ * (which ts-morph's printer would put before the constructor) is then added as its last member.
+ */
 export function emitClient(input: ClientFileInput): ClientFiles {
   const { className, operations, profile, title, header } = input;
-  const file = newProject().createSourceFile("index.ts", "", { overwrite: true });
+  const project = newProject();
   const methodsInterface = `${className}Methods`;
-  file.addImportDeclaration({
-    moduleSpecifier: "inject-client/runtime",
-    namedImports: [
-      "OpenAPIClient",
-      ...(profile.registersDefaultFactory ? ["setDefaultClientFactory", "settingsFromEnv"] : []),
-      "type CallOptions",
-      "type ClientSettings",
-      "type HttpMethod",
-    ],
-  });
-  file.addImportDeclaration({ moduleSpecifier: "./methods.js", namedImports: [methodsInterface], isTypeOnly: true });
-  file.addImportDeclaration({ moduleSpecifier: "./types.js", namedImports: ["paths"], isTypeOnly: true });
-  file.addStatements([
-    "// The spec's types (`paths`, `components`, `operations`, ...), from openapi-typescript.",
-    'export type * from "./types.js";',
-    `export type { ${methodsInterface} } from "./methods.js";`,
-  ]);
-  file.addVariableStatement({
-    docs: [
-      {
-        description:
-          profile.name === "prefect"
-            ? "Prefect's defaults: CSRF tokens on (as `PREFECT_CLIENT_CSRF_SUPPORT_ENABLED`) and the API version Prefect's Python client sends."
-            : "Defaults for a generic API: no CSRF tokens, no API-version header.",
-      },
-    ],
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [
-      {
-        name: "defaults",
-        type: "Partial<ClientSettings>",
-        initializer: `{ csrfEnabled: ${profile.defaults.csrfEnabled}, apiVersion: ${JSON.stringify(profile.defaults.apiVersion)} }`,
-      },
-    ],
-  });
-  file.addTypeAlias({
-    name: "Operation",
-    docs: [{ description: "How a method calls its operation: HTTP method, path, the path parameters its first arguments fill, and whether a request body follows them." }],
-    type: "readonly [method: HttpMethod, path: string, pathParameters: readonly string[], body: boolean]",
-  });
-  file.addStatements(
-    [
-      `/** One row per method of \`${methodsInterface}\` (methods.d.ts has their signatures and docs). */`,
-      `const operations: Record<keyof ${methodsInterface}, Operation> = {`,
-      ...operations.map((operation) => `  ${operationRow(operation)}`),
-      "};",
-    ].join("\n"),
-  );
-
   const usage = profile.registersDefaultFactory
     ? [
         "```ts",
@@ -211,39 +176,91 @@ export function emitClient(input: ClientFileInput): ClientFiles {
     "",
     ...usage,
   ].join("\n");
-  file.addInterface({
-    name: className,
-    isExported: true,
-    extends: [methodsInterface],
-    docs: [{ description: `Merges the typed methods of methods.d.ts into the class below, which defines them from \`operations\`.` }],
-  });
-  const cls = file.addClass({
-    name: className,
-    isExported: true,
-    extends: "OpenAPIClient<paths>",
-    docs: [{ description: classDocs }],
-    ctors: [
-      {
-        parameters: [{ name: "settings", type: "ClientSettings" }],
-        statements: ["super({ ...defaults, ...settings });"],
-      },
-    ],
-  });
-  if (profile.registersDefaultFactory) {
-    cls.addMethod({
-      name: "fromEnv",
-      isStatic: true,
+  const statements: SourceFileStructure["statements"] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "inject-client/runtime",
+      namedImports: [
+        "OpenAPIClient",
+        ...(profile.registersDefaultFactory ? ["setDefaultClientFactory", "settingsFromEnv"] : []),
+        "type CallOptions",
+        "type ClientSettings",
+        "type HttpMethod",
+      ],
+    },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./methods.js", namedImports: [methodsInterface], isTypeOnly: true },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./types.js", namedImports: ["paths"], isTypeOnly: true },
+    "// The spec's types (`paths`, `components`, `operations`, ...), from openapi-typescript.",
+    'export type * from "./types.js";',
+    `export type { ${methodsInterface} } from "./methods.js";`,
+    blankLine,
+    {
+      kind: StructureKind.VariableStatement,
       docs: [
         {
           description:
-            "A client configured from Prefect's environment variables (`PREFECT_API_URL`, `PREFECT_API_KEY`, ...), as Prefect's `get_client()`.",
+            profile.name === "prefect"
+              ? "Prefect's defaults: CSRF tokens on (as `PREFECT_CLIENT_CSRF_SUPPORT_ENABLED`) and the API version Prefect's Python client sends."
+              : "Defaults for a generic API: no CSRF tokens, no API-version header.",
         },
       ],
-      returnType: className,
-      statements: [`return new ${className}(settingsFromEnv());`],
-    });
-  }
-  cls.addMember(`/** Defines each method of the operations table on the prototype, as a class method would be. */
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: "defaults",
+          type: "Partial<ClientSettings>",
+          initializer: `{ csrfEnabled: ${profile.defaults.csrfEnabled}, apiVersion: ${JSON.stringify(profile.defaults.apiVersion)} }`,
+        },
+      ],
+    },
+    blankLine,
+    {
+      kind: StructureKind.TypeAlias,
+      name: "Operation",
+      docs: [{ description: "How a method calls its operation: HTTP method, path, the path parameters its first arguments fill, and whether a request body follows them." }],
+      type: "readonly [method: HttpMethod, path: string, pathParameters: readonly string[], body: boolean]",
+    },
+    [
+      `/** One row per method of \`${methodsInterface}\` (methods.d.ts has their signatures and docs). */`,
+      `const operations: Record<keyof ${methodsInterface}, Operation> = {`,
+      ...operations.map((operation) => `  ${operationRow(operation)}`),
+      "};",
+    ].join("\n"),
+    {
+      kind: StructureKind.Interface,
+      name: className,
+      isExported: true,
+      extends: [methodsInterface],
+      docs: [{ description: `Merges the typed methods of methods.d.ts into the class below, which defines them from \`operations\`.` }],
+    },
+    {
+      kind: StructureKind.Class,
+      name: className,
+      isExported: true,
+      extends: "OpenAPIClient<paths>",
+      docs: [{ description: classDocs }],
+      ctors: [{ parameters: [{ name: "settings", type: "ClientSettings" }], statements: ["super({ ...defaults, ...settings });"] }],
+      methods: profile.registersDefaultFactory
+        ? [
+            {
+              name: "fromEnv",
+              isStatic: true,
+              docs: [
+                {
+                  description:
+                    "A client configured from Prefect's environment variables (`PREFECT_API_URL`, `PREFECT_API_KEY`, ...), as Prefect's `get_client()`.",
+                },
+              ],
+              returnType: className,
+              statements: [`return new ${className}(settingsFromEnv());`],
+            },
+          ]
+        : [],
+    },
+    ...(profile.registersDefaultFactory ? [`setDefaultClientFactory(() => ${className}.fromEnv());`] : []),
+  ];
+  const file = project.createSourceFile("index.ts", { statements }, { overwrite: true });
+  file.getClassOrThrow(className).addMember(`/** Defines each method of the operations table on the prototype, as a class method would be. */
 static {
   for (const [name, [method, path, pathParameters, hasBody]] of Object.entries(operations)) {
     const call = async function (this: ${className}, ...args: unknown[]): Promise<unknown> {
@@ -257,14 +274,11 @@ static {
     Object.defineProperty(${className}.prototype, name, { value: call, writable: true, configurable: true });
   }
 }`);
-  if (profile.registersDefaultFactory) {
-    file.addStatements([`setDefaultClientFactory(() => ${className}.fromEnv());`]);
-  }
   const text = file
     .getFullText()
     .replace(/\n(\/\/ The spec's types)/, "\n\n$1")
     .replace(/ extends (\w+) \{\n\}/, " extends $1 {}")
     .replace(/\n(setDefaultClientFactory\()/, "\n\n$1")
     .replace(/\n{3,}/g, "\n\n");
-  return { "index.ts": `${header}\n${text}`, "methods.d.ts": emitMethods(input) };
+  return { "index.ts": `${header}\n${text}`, "methods.d.ts": emitMethods(project, input) };
 }

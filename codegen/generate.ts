@@ -5,7 +5,7 @@ import { CodegenError } from "./errors.js";
 import { relaxRequestBodies, type LenientStats } from "./lenient.js";
 import { loadSpec } from "./load.js";
 import { modelOperations } from "./model.js";
-import { isIdentifier, pascalCase } from "./names.js";
+import { classNameFromTitle, classNameProblem } from "./names.js";
 import { detectProfile, PROFILES, type ProfileName } from "./profile.js";
 
 export const GENERATOR = "inject-client";
@@ -31,19 +31,15 @@ export interface GeneratedClient {
   lenient: LenientStats;
 }
 
-function defaultClassName(title: string | undefined): string {
-  const base = pascalCase(title ?? "") || "Api";
-  return base.endsWith("Client") ? base : `${base}Client`;
-}
-
 export async function generateClient(options: GenerateOptions): Promise<GeneratedClient> {
+  const problem = options.className === undefined ? undefined : classNameProblem(options.className);
+  if (problem) throw new CodegenError(problem);
   const spec = await loadSpec(options.input, { cwd: options.cwd });
   const { document } = spec;
-  const className = options.className ?? defaultClassName(document.info?.title);
-  if (!isIdentifier(className)) throw new CodegenError(`the class name "${className}" is not a valid identifier`);
+  const className = options.className ?? classNameFromTitle(document.info?.title);
   const profileName = options.profile ?? detectProfile(document);
 
-  const operations = modelOperations(document);
+  const operations = modelOperations(document, spec.displayName);
   const lenient = relaxRequestBodies(document);
   const types = await emitTypes(document, spec.redocly, spec.displayName);
 

@@ -3,7 +3,7 @@
 // this module only turns each failure into one line that says what is wrong and where.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { bundle, createConfig, parseYaml, Source, type Config } from "@redocly/openapi-core";
+import { BaseResolver, bundle, createConfig, lintDocument, parseYaml, Source, type Config, type NormalizedProblem } from "@redocly/openapi-core";
 import type { OpenAPI3 } from "openapi-typescript";
 import { CodegenError, oneLine } from "./errors.js";
 import { isUrl, redactUrl } from "./load-url.js";
@@ -117,20 +117,20 @@ export async function loadSpec(input: string, options: { cwd?: string } = {}): P
   const parsed = parse(text, displayName);
   checkVersion(parsed, displayName);
 
-  const redocly = await createConfig({ rules: { "operation-operationId-unique": { severity: "error" } } }, { extends: ["minimal"] });
-  const result = await bundle({
-    config: redocly,
-    dereference: false,
-    doc: { source: new Source(absoluteRef, text, "application/json"), parsed },
-  });
-  const failure = result.problems.find((problem) => problem.severity === "error");
-  if (failure) {
-    const pointer = failure.location?.[0]?.pointer;
-    let message = oneLine(failure.message);
-    const ref = pointer ? (resolvePointer(parsed, pointer) as { $ref?: unknown } | undefined)?.$ref : undefined;
-    if (/resolve \$ref/i.test(message) && typeof ref === "string") message = message.replace(/\$ref/, `$ref "${ref}"`);
-    throw new CodegenError(message, pointer ? `${displayName}${pointer}` : displayName);
+  // Duplicate operationIds are reported by modelOperations, which names both operations.
+  const redocly = await createConfig({ rules: { "operation-operationId-unique": "off" } }, { extends: ["minimal"] });
+  const resolver = new BaseResolver(redocly.resolve);
+  const doc = { source: new Source(absoluteRef, text, "application/json"), parsed };
+  let result: Awaited<ReturnType<typeof bundle>>;
+  try {
+    result = await bundle({ config: redocly, dereference: false, doc, externalRefResolver: resolver });
+  } catch (error) {
+    // Redocly's resolver throws (rather than reports) on a $ref chain that comes back to itself.
+    const cycle = findRefCycle(parsed);
+    if (cycle) throw new CodegenError(`circular $ref: ${cycle.chain.map((ref) => `"${ref}"`).join(" -> ")} refers back to itself`, `${displayName}${cycle.pointer}`);
+    throw new CodegenError(`cannot bundle the spec: ${oneLine((error as Error).message)}`, displayName);
   }
+  throwFirstError(result.problems, parsed, displayName);
   const document = result.bundle.parsed as OpenAPI3;
   const unresolved = findUnresolvedRef(document);
   if (unresolved) {
@@ -139,7 +139,46 @@ export async function loadSpec(input: string, options: { cwd?: string } = {}): P
   if (countOperations(document) === 0) {
     throw new CodegenError("the spec has no operations: `paths` is empty or has no get/put/post/delete/options/head/patch/trace", displayName);
   }
+  // The checks openapi-typescript's own loader makes (Redocly's "minimal" ruleset: structure, servers),
+  // made once here: emitTypes hands the bundled document straight to openapi-typescript's transform.
+  throwFirstError(await lintDocument({ document: doc, config: redocly.styleguide, externalRefResolver: resolver }), parsed, displayName);
   return { document, displayName, redocly };
+}
+
+function throwFirstError(problems: readonly NormalizedProblem[], parsed: unknown, displayName: string): void {
+  const failure = problems.find((problem) => problem.severity === "error");
+  if (!failure) return;
+  const pointer = failure.location?.[0]?.pointer;
+  let message = oneLine(failure.message);
+  const ref = pointer ? (resolvePointer(parsed, pointer) as { $ref?: unknown } | undefined)?.$ref : undefined;
+  if (/resolve \$ref/i.test(message) && typeof ref === "string") message = message.replace(/\$ref/, `$ref "${ref}"`);
+  throw new CodegenError(message, pointer ? `${displayName}${pointer}` : displayName);
+}
+
+/** A chain of local `$ref`s that comes back to a ref already on it (`A -> B -> A`), where it closes. */
+function findRefCycle(document: unknown): { chain: string[]; pointer: string } | undefined {
+  const stack: Array<[unknown, string]> = [[document, "#"]];
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    const ref = (node as Record<string, unknown>).$ref;
+    if (typeof ref === "string" && ref.startsWith("#")) {
+      const chain: string[] = [];
+      let current: string | undefined = ref;
+      while (current !== undefined && !chain.includes(current)) {
+        chain.push(current);
+        const target = resolvePointer(document, current) as Record<string, unknown> | undefined;
+        current = target && typeof target === "object" && typeof target.$ref === "string" && target.$ref.startsWith("#") ? target.$ref : undefined;
+      }
+      if (current !== undefined) {
+        const loop = chain.slice(chain.indexOf(current));
+        return { chain: loop, pointer: `${loop.at(-1)}/$ref` };
+      }
+    }
+    const entries = Object.entries(node);
+    for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i]![1], `${pointer}/${escapePointer(entries[i]![0])}`]);
+  }
+  return undefined;
 }
 
 function escapePointer(segment: string): string {
@@ -159,6 +198,22 @@ function resolvePointer(document: unknown, ref: string): unknown {
 
 /** Redocly reports unresolvable external refs; a local `#/...` that points nowhere is caught here. */
 function findUnresolvedRef(document: OpenAPI3): { ref: string; pointer: string } | undefined {
+  // Fast path: every distinct $ref resolved once, no pointers built (most specs have no such ref).
+  const refs = new Set<string>();
+  const nodes: unknown[] = [document];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const item of node) nodes.push(item);
+      continue;
+    }
+    const ref = (node as Record<string, unknown>).$ref;
+    if (typeof ref === "string") refs.add(ref);
+    for (const key in node) nodes.push((node as Record<string, unknown>)[key]);
+  }
+  if ([...refs].every((ref) => resolvePointer(document, ref) !== undefined)) return undefined;
+  // Slow path: the first unresolved $ref in document order, with its pointer.
   const stack: Array<[unknown, string]> = [[document, "#"]];
   while (stack.length > 0) {
     const [node, pointer] = stack.pop()!;

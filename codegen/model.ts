@@ -13,6 +13,11 @@ export interface PathParameter {
   /** The argument's name in the generated method. */
   argument: string;
   description?: string;
+  /**
+   * False for a placeholder of the path that no parameter declares (`/things/{id}` without an `id`
+   * parameter): openapi-typescript's `paths` has no type for it, so the argument is `string | number`.
+   */
+  declared: boolean;
 }
 
 export interface SuccessResponse {
@@ -177,8 +182,35 @@ function placeholders(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
 }
 
-/** Every operation of the spec, in path then method order, with its method name. */
-export function modelOperations(document: OpenAPI3): OperationModel[] {
+function operationPointer(path: string, method: string): string {
+  return `#/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}/${method}`;
+}
+
+/**
+ * OpenAPI requires operationIds to be unique, and openapi-typescript keys its `operations` type by them
+ * (two would merge into one entry): refused, naming both operations.
+ */
+function checkUniqueOperationIds(operations: OperationModel[], displayName: string): void {
+  const first = new Map<string, OperationModel>();
+  for (const operation of operations) {
+    if (operation.operationId === undefined) continue;
+    const other = first.get(operation.operationId);
+    if (!other) {
+      first.set(operation.operationId, operation);
+      continue;
+    }
+    throw new CodegenError(
+      `every operation must have a unique \`operationId\`: ${JSON.stringify(operation.operationId)} is the operationId of ${other.method.toUpperCase()} ${other.path} (${operationPointer(other.path, other.method)}/operationId) and of ${operation.method.toUpperCase()} ${operation.path}`,
+      `${displayName}${operationPointer(operation.path, operation.method)}/operationId`,
+    );
+  }
+}
+
+/**
+ * Every operation of the spec, in path then method order, with its method name. `displayName` names
+ * the spec in errors (a duplicate operationId).
+ */
+export function modelOperations(document: OpenAPI3, displayName = ""): OperationModel[] {
   const operations: OperationModel[] = [];
   for (const [path, rawItem] of Object.entries(document.paths ?? {})) {
     const item = deref<PathItemObject>(document, rawItem);
@@ -195,6 +227,7 @@ export function modelOperations(document: OpenAPI3): OperationModel[] {
         name,
         argument: safeArgumentName(name, taken),
         description: pathByName.get(name)?.description,
+        declared: pathByName.has(name),
       }));
       const queryParameters = parameters.filter((parameter) => parameter.in === "query");
       const requestBody = operation.requestBody ? deref<RequestBodyObject>(document, operation.requestBody) : undefined;
@@ -216,6 +249,7 @@ export function modelOperations(document: OpenAPI3): OperationModel[] {
     }
   }
   operations.sort(compare);
+  checkUniqueOperationIds(operations, displayName);
   resolveCollisions(operations);
   return operations;
 }

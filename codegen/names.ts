@@ -49,6 +49,33 @@ export function pascalCase(text: string): string {
   return capitalize(camelCase(text).replace(/^_/, ""));
 }
 
+/**
+ * A class name derived from a spec title: PascalCase, with `Api` in front when the title starts with a
+ * digit (`1Password Connect` -> `Api1PasswordConnectClient`), and `Client` at the end.
+ */
+export function classNameFromTitle(title: string | undefined): string {
+  let base = pascalCase(title ?? "") || "Api";
+  if (/^[0-9]/.test(base)) base = `Api${base}`;
+  const name = base.endsWith("Client") ? base : `${base}Client`;
+  return GENERATED_MODULE_NAMES.has(name) ? `Api${name}` : name;
+}
+
+/** Names the generated index.ts declares or imports besides the class: a class of that name would clash. */
+const GENERATED_MODULE_NAMES: ReadonlySet<string> = new Set([
+  "OpenAPIClient", "setDefaultClientFactory", "settingsFromEnv", "CallOptions", "ClientSettings", "HttpMethod",
+  "paths", "components", "operations", "defaults", "Operation",
+]);
+
+/** Why a class name cannot be used (undefined when it can), for `--name` and a config's `className`. */
+export function classNameProblem(name: string): string | undefined {
+  if (!isIdentifier(name)) {
+    return `the class name "${name}" is not a valid identifier: it must start with a letter, \`_\` or \`$\` and contain only letters, digits, \`_\` and \`$\``;
+  }
+  if (RESERVED_WORDS.has(name)) return `the class name "${name}" is a reserved word`;
+  if (GENERATED_MODULE_NAMES.has(name)) return `the class name "${name}" clashes with a name the generated module declares or imports`;
+  return undefined;
+}
+
 export function isIdentifier(text: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(text);
 }

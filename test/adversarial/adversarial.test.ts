@@ -33,12 +33,7 @@ interface Generated {
  * (it passes while the bug is there, and fails once it is fixed: then take it out of this list).
  */
 const KNOWN_GENERATOR_BUGS = new Set<string>([
-  // A self-referencing $ref makes @redocly's bundle() throw: "unexpected failure" and a stack.
-  "circular-ref.json",
-  // openapi-typescript's logger prints " ✘  <message>" to stderr before our one line: two lines.
-  "duplicate-operation-id.json",
-  // A title that starts with a digit ("1Password Connect") gives the class name "1PasswordConnectClient": refused.
-  "digit-title",
+  // (none known: the self-referencing $ref, the duplicate operationId and the title starting with a digit are fixed)
 ]);
 
 function itUnless(bug: string): typeof it | typeof it.fails {

@@ -57,8 +57,9 @@ describe("method names", () => {
     const paths = {
       "/work_queues/": { post: { operationId: "create_work_queue_work_queues__post" } },
       "/work_pools/{work_pool_name}/queues": { post: { operationId: "create_work_queue_work_pools__work_pool_name__queues_post" } },
+      // Distinct operationIds (a duplicate is refused) that camelCase to the same name.
       "/a/x": { get: { operationId: "same" } },
-      "/b/x": { get: { operationId: "same" } },
+      "/b/x": { get: { operationId: "Same" } },
     };
     const expected = {
       "post /work_queues/": "createWorkQueue",
@@ -68,6 +69,13 @@ describe("method names", () => {
     };
     expect(names(spec(paths))).toEqual(expected);
     expect(names(spec(Object.fromEntries(Object.entries(paths).reverse())))).toEqual(expected);
+  });
+
+  it("refuses a duplicate operationId, naming both operations whatever their order in the spec", () => {
+    const paths = { "/b/x": { get: { operationId: "same" } }, "/a/x": { post: { operationId: "same" } } };
+    const message = "every operation must have a unique `operationId`: \"same\" is the operationId of POST /a/x (#/paths/~1a~1x/post/operationId) and of GET /b/x";
+    expect(() => modelOperations(spec(paths))).toThrow(message);
+    expect(() => modelOperations(spec(Object.fromEntries(Object.entries(paths).reverse())))).toThrow(message);
   });
 
   it("names path arguments in camelCase, in path order, away from `body` and `options`", () => {
