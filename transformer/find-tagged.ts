@@ -10,6 +10,12 @@ export type RewritableFunction = ts.FunctionDeclaration | ts.FunctionExpression 
 export interface Analysis {
   /** Tagged, async, with a body and a client binding: rewrite these (keyed by the original node). */
   targets: Map<ts.Node, ClientBinding>;
+  /**
+   * Bindings of `inject-client/runtime` imports (`injected` specifiers, namespace imports) that
+   * only served the `injected()` placeholders the rewrite removes: the emit drops them, since
+   * TypeScript's import elision still sees the original references and would keep them.
+   */
+  unusedImports: Set<ts.ImportSpecifier | ts.NamespaceImport>;
   diagnostics: ts.Diagnostic[];
 }
 
@@ -17,24 +23,45 @@ export interface Analysis {
 interface InjectedImports {
   names: Set<string>;
   namespaces: Set<string>;
+  /** The import bindings of those names, and the declarations that hold them. */
+  bindings: Map<string, Array<ts.ImportSpecifier | ts.NamespaceImport>>;
+  declarations: Set<ts.ImportDeclaration>;
 }
 
 function collectInjectedImports(tsInstance: TypeScriptApi, sourceFile: ts.SourceFile): InjectedImports {
-  const found: InjectedImports = { names: new Set(), namespaces: new Set() };
+  const found: InjectedImports = { names: new Set(), namespaces: new Set(), bindings: new Map(), declarations: new Set() };
+  const add = (name: string, binding: ts.ImportSpecifier | ts.NamespaceImport) => {
+    const list = found.bindings.get(name);
+    if (list) list.push(binding);
+    else found.bindings.set(name, [binding]);
+  };
   for (const statement of sourceFile.statements) {
     if (!tsInstance.isImportDeclaration(statement) || !statement.importClause) continue;
     if (!tsInstance.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== RUNTIME_MODULE) continue;
+    found.declarations.add(statement);
     const bindings = statement.importClause.namedBindings;
     if (!bindings) continue;
     if (tsInstance.isNamespaceImport(bindings)) {
       found.namespaces.add(bindings.name.text);
+      add(bindings.name.text, bindings);
       continue;
     }
     for (const specifier of bindings.elements) {
-      if ((specifier.propertyName ?? specifier.name).text === "injected") found.names.add(specifier.name.text);
+      if ((specifier.propertyName ?? specifier.name).text === "injected") {
+        found.names.add(specifier.name.text);
+        add(specifier.name.text, specifier);
+      }
     }
   }
   return found;
+}
+
+/** The local name an `injected()` call reaches the runtime through: `injected`, an alias, or a namespace. */
+function placeholderName(tsInstance: TypeScriptApi, call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (tsInstance.isIdentifier(callee)) return callee.text;
+  if (tsInstance.isPropertyAccessExpression(callee) && tsInstance.isIdentifier(callee.expression)) return callee.expression.text;
+  return undefined;
 }
 
 /** `injected()` / `injected<C>()` / `runtime.injected()`; a bare `injected()` counts inside tagged functions. */
@@ -115,12 +142,15 @@ function hasModifier(tsInstance: TypeScriptApi, node: ts.Node, kind: ts.SyntaxKi
  */
 export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.SourceFile): Analysis {
   const text = sourceFile.text;
-  const analysis: Analysis = { targets: new Map(), diagnostics: [] };
+  const analysis: Analysis = { targets: new Map(), unusedImports: new Set(), diagnostics: [] };
   const pendingTags = new Set(tagOffsets(text));
   const claimedComments = new Set<number>();
   const imports = collectInjectedImports(tsInstance, sourceFile);
   /** `injected()` calls that sit where the rewrite removes them (or where another diagnostic already explains). */
   const excusedCalls = new Set<ts.Node>();
+  /** Identifiers naming an `injected` import or a runtime namespace, outside the runtime imports and types. */
+  const references = new Map<string, number>();
+  let uncounted = 0; // > 0 inside a runtime import or a type (erased from the output)
 
   const report = (node: ts.Node, code: (typeof InjectClientDiagnostic)[keyof typeof InjectClientDiagnostic], message: string) =>
     analysis.diagnostics.push(diagnosticAt(tsInstance, sourceFile, node, code, message));
@@ -129,8 +159,11 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     const search = locateClient(tsInstance, fn.parameters);
     if (!search.found) return undefined;
     const initializer = search.binding.initializer;
-    if (initializer && isInjectedCall(tsInstance, skipWrappers(tsInstance, initializer), imports, true)) {
-      excusedCalls.add(skipWrappers(tsInstance, initializer));
+    const call = initializer && skipWrappers(tsInstance, initializer);
+    if (call && isInjectedCall(tsInstance, call, imports, true)) {
+      excusedCalls.add(call);
+      // Only an `injected()` default is the transformer's to remove; any other default stays.
+      return { ...search.binding, placeholder: call };
     }
     return search.binding;
   }
@@ -221,6 +254,26 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
 
   function visit(node: ts.Node): void {
     claimTag(node);
+    if (
+      uncounted === 0 &&
+      node.kind === tsInstance.SyntaxKind.Identifier &&
+      imports.bindings.has((node as ts.Identifier).text) &&
+      !(node.parent && tsInstance.isPropertyAccessExpression(node.parent) && node.parent.name === node)
+    ) {
+      const name = (node as ts.Identifier).text;
+      references.set(name, (references.get(name) ?? 0) + 1);
+    }
+    if (
+      imports.bindings.size > 0 &&
+      (imports.declarations.has(node as ts.ImportDeclaration) ||
+        // `extends ns.Base` is a type node that is also a value reference.
+        (tsInstance.isTypeNode(node) && !tsInstance.isExpressionWithTypeArguments(node)))
+    ) {
+      uncounted++;
+      tsInstance.forEachChild(node, visit);
+      uncounted--;
+      return;
+    }
     if (isInjectedCall(tsInstance, node, imports, false) && !excusedCalls.has(node)) {
       const enclosing = node.parent && tsInstance.isParameter(node.parent) ? " Tag the function with /** @injectClient */." : "";
       report(
@@ -233,5 +286,16 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
   }
 
   visit(sourceFile);
+
+  // An import whose every reference was a placeholder the rewrite removes is dropped with them.
+  // Counting by name is conservative: a shadowing local or a type query of the same name keeps it.
+  const removed = new Map<string, number>();
+  for (const binding of analysis.targets.values()) {
+    const name = binding.placeholder && placeholderName(tsInstance, binding.placeholder);
+    if (name && imports.bindings.has(name)) removed.set(name, (removed.get(name) ?? 0) + 1);
+  }
+  for (const [name, count] of removed) {
+    if (references.get(name) === count) for (const binding of imports.bindings.get(name)!) analysis.unusedImports.add(binding);
+  }
   return analysis;
 }

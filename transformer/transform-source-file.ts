@@ -22,7 +22,7 @@ export function transformSourceFile(
 ): TransformResult {
   if (sourceFile.isDeclarationFile || !mayNeedTransform(sourceFile.text)) return { sourceFile, diagnostics: [] };
 
-  const { targets, diagnostics } = findTaggedFunctions(tsInstance, sourceFile);
+  const { targets, unusedImports, diagnostics } = findTaggedFunctions(tsInstance, sourceFile);
   if (targets.size === 0) return { sourceFile, diagnostics };
 
   const factory = context?.factory ?? tsInstance.factory;
@@ -44,7 +44,10 @@ export function transformSourceFile(
     factory.createImportClause(undefined, undefined, factory.createNamespaceImport(runtime)),
     factory.createStringLiteral(RUNTIME_MODULE),
   );
-  const statements = [...rewritten.statements];
+  const statements = rewritten.statements.flatMap((statement) => {
+    const kept = unusedImports.size > 0 && tsInstance.isImportDeclaration(statement) ? withoutUnused(tsInstance, statement, unusedImports, context) : statement;
+    return kept ? [kept] : [];
+  });
   let directives = 0;
   while (directives < statements.length && isDirective(tsInstance, statements[directives]!)) directives++;
   statements.splice(directives, 0, runtimeImport);
@@ -53,4 +56,28 @@ export function transformSourceFile(
     sourceFile: factory.updateSourceFile(rewritten, statements),
     diagnostics,
   };
+}
+
+/**
+ * The import without the bindings only the removed `injected()` placeholders used; `undefined`
+ * when it no longer imports anything at run time (the runtime is imported by the rewrite anyway).
+ */
+function withoutUnused(
+  tsInstance: TypeScriptApi,
+  declaration: ts.ImportDeclaration,
+  unused: ReadonlySet<ts.Node>,
+  context: ts.TransformationContext | undefined,
+): ts.ImportDeclaration | undefined {
+  const clause = declaration.importClause;
+  const bindings = clause?.namedBindings;
+  if (!clause || !bindings) return declaration;
+  if (tsInstance.isNamespaceImport(bindings) ? !unused.has(bindings) : !bindings.elements.some((element) => unused.has(element))) {
+    return declaration;
+  }
+  const remaining = tsInstance.isNamespaceImport(bindings) ? [] : bindings.elements.filter((element) => !unused.has(element));
+  if (!clause.name && remaining.every((element) => element.isTypeOnly)) return undefined;
+  // visitEachChild rebuilds the clause with whichever signature this TypeScript's factory has.
+  const drop = (node: ts.Node): ts.VisitResult<ts.Node | undefined> =>
+    unused.has(node) ? undefined : tsInstance.isImportClause(node) || tsInstance.isNamedImports(node) ? tsInstance.visitEachChild(node, drop, context) : node;
+  return tsInstance.visitEachChild(declaration, drop, context);
 }
