@@ -3,6 +3,7 @@
 // argv: <rounds> <quick 0|1>
 import { measure } from "mitata";
 import { ClientContext, setClientFactory } from "inject-client/runtime";
+import { handWrittenCopy } from "./hand-written-copy.js";
 import { handWritten } from "./hand-written.js";
 import { NoopClient } from "./noop-client.js";
 import { tagged } from "./tagged.js";
@@ -15,6 +16,7 @@ type Call = (x: number, client: NoopClient | undefined) => Promise<number>;
 const variants: Record<string, Call> = {
   "hand-written inline": (x, client) => handWritten(x, client),
   "tagged, compiled by tspc": (x, client) => tagged(x, client),
+  "hand-written, identical copy (noise floor)": (x, client) => handWrittenCopy(x, client),
   "runtime injectClient wrapper": (x, client) => wrapped(x, client ? { client } : undefined),
   "Prefect-style wrapper closure": (x, client) => prefectStyle(x, client ? { client } : undefined),
 };
