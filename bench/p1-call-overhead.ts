@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { assertOk, runNodeStable } from "./lib/child.js";
-import { bin, freshDir, repo } from "./lib/paths.js";
+import { benchCompilerOptions, bin, freshDir, repo } from "./lib/paths.js";
 import type { Goal, SectionResult, Table } from "./lib/report.js";
 import { formatNs, formatRatio, formatSpread, ratio, summarize } from "./lib/stats.js";
 
@@ -54,14 +54,7 @@ export async function compileFixture(): Promise<string> {
     JSON.stringify(
       {
         compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2022", "ESNext.Disposable"],
-          types: ["node"],
-          strict: true,
-          skipLibCheck: true,
-          rootDir: "src",
+          ...benchCompilerOptions,
           outDir: "dist",
           plugins: [{ transform: "inject-client/transformer" }],
         },

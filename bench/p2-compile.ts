@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { alternate, assertOk, runNodeStable, type Contender, type Measured } from "./lib/child.js";
-import { bin, ensureDir, freshDir, repo } from "./lib/paths.js";
+import { benchCompilerOptions, bin, ensureDir, freshDir, repo } from "./lib/paths.js";
 import type { Goal, SectionResult, Table } from "./lib/report.js";
 import { formatMiB, formatMs, formatRatio, formatSpread, judged, ratio, summarize } from "./lib/stats.js";
 
@@ -112,18 +112,8 @@ export function generateProject(files: number): { dir: string; tagged: number; f
     writeFileSync(path.join(src, `m${i}.ts`), sourceFile(i));
     if (i % TAG_EVERY === 0) tagged++;
   }
-  const compilerOptions = {
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    lib: ["ES2022", "ESNext.Disposable"],
-    types: ["node"],
-    strict: true,
-    skipLibCheck: true,
-    rootDir: "src",
-  };
   const config = (outDir: string, plugins?: unknown[]) =>
-    `${JSON.stringify({ compilerOptions: { ...compilerOptions, outDir, ...(plugins ? { plugins } : {}) }, include: ["src"] }, null, 2)}\n`;
+    `${JSON.stringify({ compilerOptions: { ...benchCompilerOptions, outDir, ...(plugins ? { plugins } : {}) }, include: ["src"] }, null, 2)}\n`;
   writeFileSync(path.join(dir, "tsconfig.tsc.json"), config("out-tsc"));
   writeFileSync(path.join(dir, "tsconfig.tspc.json"), config("out-tspc", [{ transform: "inject-client/transformer" }]));
   writeFileSync(path.join(dir, "tsconfig.tspc-bare.json"), config("out-tspc-bare"));

@@ -25,6 +25,18 @@ export const specs = {
   prefect: path.resolve(repo, "../shared/openapi/prefect-v3.json"),
 };
 
+/** The compiler settings of every project the benchmarks compile (a strict Node ESM project, sources in src/). */
+export const benchCompilerOptions = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2022", "ESNext.Disposable"],
+  types: ["node"],
+  strict: true,
+  skipLibCheck: true,
+  rootDir: "src",
+};
+
 /** A fresh, empty scratch directory. */
 export function freshDir(...parts: string[]): string {
   const dir = path.join(scratch, ...parts);
