@@ -29,19 +29,20 @@ export function getClientFactory(): ClientFactory | undefined {
   return clientFactory;
 }
 
-/** The open client of the first context that has one: ClientContext, then FlowRunContext, then TaskRunContext. */
-export function getContextClient(): ManagedClient | undefined {
-  return findContextClient()?.client;
-}
-
 const contextsInOrder = [ClientContext, FlowRunContext, TaskRunContext] as const;
 
-function findContextClient(): { client: ManagedClient; context: string } | undefined {
+/** The open client of the first context that has one: ClientContext, then FlowRunContext, then TaskRunContext. */
+export function getContextClient(): ManagedClient | undefined {
   for (const context of contextsInOrder) {
     const client = context.get()?.client;
-    if (client && !client.closed) return { client, context: context.name };
+    if (client && !client.closed) return client;
   }
   return undefined;
+}
+
+/** Which context holds `client`: looked up only when someone traces, so resolution allocates nothing for it. */
+function contextNameOf(client: ManagedClient): string {
+  return contextsInOrder.find((context) => context.get()?.client === client)!.name;
 }
 
 /**
@@ -55,10 +56,10 @@ export function getOrCreateClient<C extends ManagedClient = ManagedClient>(clien
     if (traced) publishClientEvent({ type: "passed", client });
     return [client, true];
   }
-  const found = findContextClient();
-  if (found) {
-    if (traced) publishClientEvent({ type: "context", client: found.client, context: found.context });
-    return [found.client as C, true];
+  const fromContext = getContextClient();
+  if (fromContext) {
+    if (traced) publishClientEvent({ type: "context", client: fromContext, context: contextNameOf(fromContext) });
+    return [fromContext as C, true];
   }
   if (!clientFactory) throw new MissingClientFactoryError();
   const created = clientFactory() as C;
