@@ -10,6 +10,7 @@ import { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
 import { staticHeaders } from "./headers.js";
 import { resolveSettings, type ClientSettings, type ResolvedSettings } from "./settings.js";
 import { PreparedRequest } from "./prepared-request.js";
+import { RequestParameterError, serializePath, serializeQuery } from "./serialize.js";
 import { HttpTransport } from "./transport.js";
 
 export type { ClientSettings } from "./settings.js";
@@ -40,6 +41,8 @@ interface UntypedFetchClient {
     init: Record<string, unknown>,
   ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
 }
+
+const NO_PATH_PARAMETERS: Record<string, unknown> = Object.freeze({});
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -83,6 +86,8 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
       headers,
       Request: PreparedRequest as unknown as typeof Request,
       fetch: transport.fetch as unknown as (request: Request) => Promise<Response>,
+      pathSerializer: (url, params) => serializePath(url, params, resolved.baseUrl.length),
+      querySerializer: serializeQuery,
     });
   }
 
@@ -116,7 +121,9 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
     let text: string;
     try {
       result = await (this.api as unknown as UntypedFetchClient).request(method, path, {
-        params: { path: input.path, query: options?.query },
+        // openapi-fetch fills placeholders only when it has a path object: give it one, so a missing
+        // parameter is an error rather than a literal "{id}" in the URL.
+        params: { path: input.path ?? NO_PATH_PARAMETERS, query: options?.query },
         body: input.body,
         headers: options?.headers,
         signal: options?.signal,
@@ -161,6 +168,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
   /** Errors from reading a body (after the transport returned) get the same classes as the transport's own. */
   #normalizeError(error: unknown, method: string, path: string, signal: AbortSignal | undefined): unknown {
     if (error instanceof HTTPStatusError || error instanceof HTTPRequestError || error instanceof ClientClosedError) return error;
+    if (error instanceof RequestParameterError) return error.inOperation(`${method.toUpperCase()} ${path}`);
     if (signal?.aborted && error === signal.reason) return error;
     if (signal?.aborted) return signal.reason;
     const url = `${this.#settings.baseUrl}${path}`;

@@ -4,3 +4,4 @@ export { settingsFromEnv, ClientSettingsError, PREFECT_API_VERSION, DEFAULT_RETR
 export { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
 export type { HTTPRequestErrorInit } from "./errors.js";
 export { PreparedRequest } from "./prepared-request.js";
+export { RequestParameterError } from "./serialize.js";

@@ -91,6 +91,31 @@ function check(condition: boolean, name: string, expected: string, value: unknow
   if (!condition) throw new ClientSettingsError(`Invalid client setting ${name}: expected ${expected}, got ${JSON.stringify(value)}.`);
 }
 
+/**
+ * A URL as it may appear in an error: without its password, and not at all when it cannot be parsed
+ * but looks as if it holds credentials (the password could be anywhere in it).
+ */
+export function urlForMessage(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password !== "") url.password = "***";
+    return JSON.stringify(url.href);
+  } catch {
+    return raw.includes("@") ? "(a value with credentials, not shown)" : JSON.stringify(raw);
+  }
+}
+
+/** Why `url` cannot be an API base URL, or undefined when it can. */
+function baseUrlProblem(url: URL): string | undefined {
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "is not an http(s) URL";
+  // Credentials in the URL would end up in error messages; they belong in apiKey/authString.
+  if (url.username !== "" || url.password !== "") return "holds user:password (use authString, PREFECT_API_AUTH_STRING)";
+  // Every request appends its path to the base: a query or fragment would end up in the middle of it.
+  if (url.href.includes("?")) return "has a query string (?…), which requests cannot keep";
+  if (url.href.includes("#")) return "has a fragment (#…), which requests cannot keep";
+  return undefined;
+}
+
 export function resolveSettings(settings: ClientSettings): ResolvedSettings {
   if (!settings || typeof settings.baseUrl !== "string" || settings.baseUrl === "") {
     throw new ClientSettingsError(
@@ -101,11 +126,10 @@ export function resolveSettings(settings: ClientSettings): ResolvedSettings {
   try {
     url = new URL(settings.baseUrl);
   } catch {
-    throw new ClientSettingsError(`Invalid client setting baseUrl: ${JSON.stringify(settings.baseUrl)} is not an absolute URL.`);
+    throw new ClientSettingsError(`Invalid client setting baseUrl: ${urlForMessage(settings.baseUrl)} is not an absolute URL.`);
   }
-  check(url.protocol === "http:" || url.protocol === "https:", "baseUrl", "an http(s) URL", settings.baseUrl);
-  // Credentials in the URL would end up in error messages; they belong in apiKey/authString.
-  check(url.username === "" && url.password === "", "baseUrl", "a URL without user:password (use authString)", `${url.protocol}//…@${url.host}`);
+  const problem = baseUrlProblem(url);
+  if (problem) throw new ClientSettingsError(`Invalid client setting baseUrl: ${urlForMessage(settings.baseUrl)} ${problem}.`);
 
   const timeoutMs = settings.timeoutMs ?? DEFAULTS.timeoutMs;
   check(Number.isFinite(timeoutMs) && timeoutMs > 0, "timeoutMs", "a positive number of milliseconds", timeoutMs);
@@ -178,17 +202,25 @@ function readStatusCodes(env: Env, name: string): number[] | undefined {
   });
 }
 
+/** Custom headers often carry secrets (proxy tokens): errors say what is wrong, never the value. */
 function readHeaders(env: Env, name: string): Record<string, string> | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
+  const expected = 'expected a JSON object of header names to string values, e.g. {"X-Team": "data"}';
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch {
-    throw envError(name, 'a JSON object of header names to string values, e.g. {"X-Team": "data"}', raw);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ClientSettingsError(`Invalid value for ${name}: not valid JSON${position ? ` (at character ${position})` : ""}; ${expected} (value not shown).`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
-    throw envError(name, 'a JSON object of header names to string values, e.g. {"X-Team": "data"}', raw);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ClientSettingsError(`Invalid value for ${name}: ${expected}, got ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : `a ${typeof parsed}`} (value not shown).`);
+  }
+  for (const [header, value] of Object.entries(parsed)) {
+    if (typeof value !== "string") {
+      throw new ClientSettingsError(`Invalid value for ${name}: the value of ${JSON.stringify(header.slice(0, 64))} must be a string, not ${value === null ? "null" : typeof value} (value not shown).`);
+    }
   }
   return parsed as Record<string, string>;
 }
@@ -206,12 +238,14 @@ export function settingsFromEnv(env: Env = process.env): ClientSettings {
         "(or https://api.prefect.cloud/api/accounts/<account>/workspaces/<workspace> for Prefect Cloud).",
     );
   }
+  let url: URL;
   try {
-    const url = new URL(baseUrl);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http");
+    url = new URL(baseUrl);
   } catch {
-    throw envError("PREFECT_API_URL", "an http(s) URL such as http://127.0.0.1:4200/api", baseUrl);
+    throw new ClientSettingsError(`Invalid value for PREFECT_API_URL: expected an http(s) URL such as http://127.0.0.1:4200/api, got ${urlForMessage(baseUrl)}.`);
   }
+  const problem = baseUrlProblem(url);
+  if (problem) throw new ClientSettingsError(`Invalid value for PREFECT_API_URL: ${urlForMessage(baseUrl)} ${problem}.`);
 
   const settings: ClientSettings = { baseUrl };
   const apiKey = read(env, "PREFECT_API_KEY");

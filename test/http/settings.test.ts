@@ -71,7 +71,7 @@ describe("constructor settings", () => {
   it.each([
     [{ baseUrl: "" }, /No API URL provided/],
     [{ baseUrl: "not a url" }, /baseUrl/],
-    [{ baseUrl: "http://user:pw@host/api" }, /without user:password/],
+    [{ baseUrl: "http://user:pw@host/api" }, /holds user:password/],
     [{ baseUrl: "http://h", timeoutMs: 0 }, /timeoutMs/],
     [{ baseUrl: "http://h", maxRetries: -1 }, /maxRetries/],
     [{ baseUrl: "http://h", retryExtraCodes: [1000] }, /retryExtraCodes/],
