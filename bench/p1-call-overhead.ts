@@ -37,6 +37,7 @@ interface Line {
 const HAND = "hand-written inline";
 const TAGGED = "tagged, compiled by tspc";
 const FLOOR = "hand-written, identical copy (noise floor)";
+const UNKEYED = "hand-written, unkeyed (resolution before keys)";
 /** Goal: transformed / hand-written <= 1.02. */
 const TARGET = 1.02;
 
@@ -78,8 +79,8 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
       "bench/p1/*.ts compiled by the real `tspc` with `inject-client/transformer` (ES2022, NodeNext), then run in a fresh `node` process: " +
       "mitata `measure` (warm-up included; 0.4 s of CPU per measurement, 0.1 s with --quick) of `await f(41, client)` for each variant, " +
       "in three scenarios: client passed, client from `ClientContext`, client created by the factory (opened and closed per call). " +
-      "Variants: `tagged` (`/** @injectClient */`, rewritten by the transformer), `handWritten` (the same resolution inline: `getOrCreateClient`, " +
-      "open/close only when created, await only when owned), a byte-for-byte copy of `handWritten` under another name (what no difference at all measures: the noise floor), the runtime `injectClient` wrapper, and a Prefect-style closure (pops `client` from an " +
+      "Variants: `tagged` (`/** @injectClient */` with `injected(NoopClient)`, rewritten by the transformer), `handWritten` (the same resolution inline: `getOrCreateClient(client, NoopClient)`, " +
+      "open/close only when created, await only when owned), a byte-for-byte copy of `handWritten` under another name (what no difference at all measures: the noise floor), `handWritten` unkeyed (`getOrCreateClient(client)`, the resolution before keys), the runtime `injectClient` wrapper (with `{ key }`), and a Prefect-style closure (pops `client` from an " +
       "options object, resolves, try/finally close if created, `return await fn(...)`). Each round measures every variant (order reversed every " +
       "other round); figures are the median over rounds of each measurement's median time per call (p50). " +
       "The goal is judged on the paired ratio: chunks of calls (~5 ms of the baseline, at least 1,000 calls) of a variant and of the hand-written baseline timed back to back " +
@@ -91,7 +92,7 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
   }
   const rounds = options.rounds ?? (options.quick ? 1 : 5);
   const dir = await compileFixture();
-  process.stdout.write(`p1: 3 scenarios x 5 variants x ${rounds} rounds (mitata) ...\n`);
+  process.stdout.write(`p1: 3 scenarios x 6 variants x ${rounds} rounds (mitata) ...\n`);
   const result = assertOk(
     "P1 driver",
     await runNodeStable(path.join(dir, "dist", "driver.js"), [String(rounds), options.quick ? "1" : "0"], { cwd: dir, nodeArgs: ["--expose-gc"] }),
@@ -137,6 +138,13 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
       met: taggedRatio <= TARGET,
     });
     headline.push(`${scenario} ${taggedRatio.toFixed(2)}x`);
+    const unkeyed = pairedOf(UNKEYED);
+    if (unkeyed) {
+      // The pair is unkeyed / keyed; its inverse is what resolving by class costs over the old resolution.
+      notes.push(
+        `${scenario}: keyed hand-written resolution / unkeyed (before keys), paired: ${(1 / unkeyed.median).toFixed(3)}x (IQR ${(1 / unkeyed.q3).toFixed(3)}–${(1 / unkeyed.q1).toFixed(3)}).`,
+      );
+    }
   }
   const table: Table = {
     headers: ["scenario", "variant", "mitata: time per call, median (min–max) over rounds", "vs hand-written", "paired ratio to hand-written, median (IQR)"],

@@ -161,16 +161,23 @@ export function emitClient(input: ClientFileInput): ClientFiles {
   const { className, operations, profile, title, header } = input;
   const project = newProject();
   const methodsInterface = `${className}Methods`;
-  const usage = profile.registersDefaultFactory
+  const usage = profile.hasDefaultFactory
     ? [
         "```ts",
         `await using client = ${className}.fromEnv();`,
         "const flow = await client.readFlow(id);",
         "```",
         "",
-        `Importing this module registers \`${className}.fromEnv\` as the runtime's default client factory (an explicit \`setClientFactory\` still wins).`,
+        `A function whose client is \`injected(${className})\` gets \`${className}.fromEnv()\` when no ${className} is passed or open in a context`,
+        `(\`setClientFactory(${className}, factory)\` or \`withClientFactory(${className}, factory, fn)\` replaces it).`,
       ]
-    : ["```ts", `await using client = new ${className}({ baseUrl: "https://api.example.com" });`, "```"];
+    : [
+        "```ts",
+        `await using client = new ${className}({ baseUrl: "https://api.example.com" });`,
+        "```",
+        "",
+        `For \`injected(${className})\`, set how one is made: \`setClientFactory(${className}, () => new ${className}({ ... }))\`.`,
+      ];
   const classDocs = [
     `Typed client for ${sanitizeDoc(title)}: one method per operation (see \`${methodsInterface}\`).`,
     "",
@@ -182,7 +189,8 @@ export function emitClient(input: ClientFileInput): ClientFiles {
       moduleSpecifier: "inject-client/runtime",
       namedImports: [
         "OpenAPIClient",
-        ...(profile.registersDefaultFactory ? ["setDefaultClientFactory", "settingsFromEnv"] : []),
+        "defineClientClass",
+        ...(profile.hasDefaultFactory ? ["settingsFromEnv"] : []),
         "type CallOptions",
         "type ClientSettings",
         "type HttpMethod",
@@ -240,7 +248,7 @@ export function emitClient(input: ClientFileInput): ClientFiles {
       extends: "OpenAPIClient<paths>",
       docs: [{ description: classDocs }],
       ctors: [{ parameters: [{ name: "settings", type: "ClientSettings" }], statements: ["super({ ...defaults, ...settings });"] }],
-      methods: profile.registersDefaultFactory
+      methods: profile.hasDefaultFactory
         ? [
             {
               name: "fromEnv",
@@ -257,7 +265,6 @@ export function emitClient(input: ClientFileInput): ClientFiles {
           ]
         : [],
     },
-    ...(profile.registersDefaultFactory ? [`setDefaultClientFactory(() => ${className}.fromEnv());`] : []),
   ];
   const file = project.createSourceFile("index.ts", { statements }, { overwrite: true });
   file.getClassOrThrow(className).addMember(`/** Defines each method of the operations table on the prototype, as a class method would be. */
@@ -274,11 +281,21 @@ static {
     Object.defineProperty(${className}.prototype, name, { value: call, writable: true, configurable: true });
   }
 }`);
+  // Resolution finds the class's identity and default factory through the class itself (the key
+  // `injected(${className})` passes), not through a registration an elided import would skip.
+  const defaultFactory = profile.hasDefaultFactory ? `, defaultFactory: () => ${className}.fromEnv()` : "";
+  file.getClassOrThrow(className).addMember(`/**
+ * Makes the class a key for inject-client's resolution: a function whose client is \`injected(${className})\` takes an open
+ * ${className} from a context (also one made by another copy of this module), else ${profile.hasDefaultFactory ? `\`${className}.fromEnv()\`` : "the factory set with `setClientFactory`"}.
+ */
+static {
+  defineClientClass(this, { name: ${JSON.stringify(className)}, operations${defaultFactory} });
+}`);
   const text = file
     .getFullText()
     .replace(/\n(\/\/ The spec's types)/, "\n\n$1")
     .replace(/ extends (\w+) \{\n\}/, " extends $1 {}")
-    .replace(/\n(setDefaultClientFactory\()/, "\n\n$1")
+    .replace(/\n(  \/\*\*\n   \* Makes the class a key)/, "\n\n$1")
     .replace(/\n{3,}/g, "\n\n");
   return { "index.ts": `${header}\n${text}`, "methods.d.ts": emitMethods(project, input) };
 }

@@ -62,7 +62,7 @@ export function classNameFromTitle(title: string | undefined): string {
 
 /** Names the generated index.ts declares or imports besides the class: a class of that name would clash. */
 const GENERATED_MODULE_NAMES: ReadonlySet<string> = new Set([
-  "OpenAPIClient", "setDefaultClientFactory", "settingsFromEnv", "CallOptions", "ClientSettings", "HttpMethod",
+  "OpenAPIClient", "defineClientClass", "setDefaultClientFactory", "settingsFromEnv", "CallOptions", "ClientSettings", "HttpMethod",
   "paths", "components", "operations", "defaults", "Operation",
 ]);
 

@@ -7,16 +7,16 @@ export interface Profile {
   name: ProfileName;
   /** Defaults merged under the caller's settings in the generated constructor. */
   defaults: { csrfEnabled: boolean; apiVersion: string | null };
-  /** Emit `static fromEnv()` and register it with `setDefaultClientFactory` on import. */
-  registersDefaultFactory: boolean;
+  /** Emit `static fromEnv()` and make it the class's default factory (what `injected(TheClass)` creates). */
+  hasDefaultFactory: boolean;
 }
 
 /** The API version Prefect's Python client sends as X-PREFECT-API-VERSION (prefect/server/api/server.py). */
 export const PREFECT_API_VERSION = "0.8.4";
 
 export const PROFILES: Record<ProfileName, Profile> = {
-  prefect: { name: "prefect", defaults: { csrfEnabled: true, apiVersion: PREFECT_API_VERSION }, registersDefaultFactory: true },
-  generic: { name: "generic", defaults: { csrfEnabled: false, apiVersion: null }, registersDefaultFactory: false },
+  prefect: { name: "prefect", defaults: { csrfEnabled: true, apiVersion: PREFECT_API_VERSION }, hasDefaultFactory: true },
+  generic: { name: "generic", defaults: { csrfEnabled: false, apiVersion: null }, hasDefaultFactory: false },
 };
 
 export function isProfileName(value: unknown): value is ProfileName {

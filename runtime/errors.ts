@@ -1,3 +1,29 @@
+// Versioned like the runtime's shared state: another copy of the runtime brands its errors the same way.
+const ERROR_CLASS = Symbol.for("inject-client.error-class/1");
+
+/**
+ * `instanceof` for the runtime's error classes that also recognises errors thrown by another copy of the
+ * runtime in the process (an ES-module and a CommonJS copy, two installed versions): each class's
+ * prototype carries its name under a shared symbol, and an error whose prototype chain has that name
+ * is an instance. A user's subclass has no brand of its own and keeps plain `instanceof`.
+ */
+function hasInstance(this: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const brand = Object.getOwnPropertyDescriptor(this.prototype, ERROR_CLASS)?.value as string | undefined;
+  if (brand === undefined) return false;
+  for (let proto: object | null = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (Object.getOwnPropertyDescriptor(proto, ERROR_CLASS)?.value === brand) return true;
+  }
+  return false;
+}
+
+/** Makes `instanceof errorClass` hold for errors of the same name from another copy of the runtime. */
+export function recogniseAcrossCopies(errorClass: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(errorClass.prototype, ERROR_CLASS, { value: name });
+  Object.defineProperty(errorClass, Symbol.hasInstance, { value: hasInstance, configurable: true });
+}
+
 /** Thrown by a client that is used after it was closed. */
 export class ClientClosedError extends Error {
   override name = "ClientClosedError";
@@ -6,15 +32,23 @@ export class ClientClosedError extends Error {
   }
 }
 
-/** No client was passed, none is open in a context, and no factory was set. */
+/** No client was passed, none (of the class asked for) is open in a context, and there is no factory. */
 export class MissingClientFactoryError extends Error {
   override name = "MissingClientFactoryError";
-  constructor() {
+  /** The class asked for (`injected(PetClient)`), or undefined for unkeyed resolution. */
+  readonly clientClass: string | undefined;
+
+  constructor(clientClass?: string) {
     super(
-      "inject-client: no client was passed, no open client was found in ClientContext, FlowRunContext or TaskRunContext, " +
-        "and no client factory is set. Import your generated client module (it registers a default factory) " +
-        "or call setClientFactory(() => new YourClient(...)) from inject-client/runtime.",
+      clientClass === undefined
+        ? "inject-client: no client was passed, no open client was found in ClientContext, FlowRunContext or TaskRunContext, " +
+            "and no client factory is set. Declare the client's class, `client: YourClient = injected(YourClient)`, so that its own " +
+            "factory is used, or call setClientFactory(() => new YourClient(...)) from inject-client/runtime."
+        : `inject-client: no ${clientClass} was passed, none is open in ClientContext, FlowRunContext or TaskRunContext, ` +
+            `and ${clientClass} has no client factory. Call setClientFactory(${clientClass}, () => new ${clientClass}({ ... })) ` +
+            `from inject-client/runtime, or withClientFactory(${clientClass}, factory, fn) for one call tree.`,
     );
+    this.clientClass = clientClass;
   }
 }
 
@@ -87,3 +121,10 @@ export class ObjectNotFound extends HTTPStatusError {
 export class ObjectAlreadyExists extends HTTPStatusError {
   override name = "ObjectAlreadyExists";
 }
+
+recogniseAcrossCopies(ClientClosedError, "ClientClosedError");
+recogniseAcrossCopies(MissingClientFactoryError, "MissingClientFactoryError");
+recogniseAcrossCopies(InjectedNotTransformedError, "InjectedNotTransformedError");
+recogniseAcrossCopies(HTTPStatusError, "HTTPStatusError");
+recogniseAcrossCopies(ObjectNotFound, "ObjectNotFound");
+recogniseAcrossCopies(ObjectAlreadyExists, "ObjectAlreadyExists");

@@ -1,4 +1,5 @@
 import { closeClient, openClient, type ManagedClient } from "./client.js";
+import { assertClientClass, type ClientClass } from "./client-class.js";
 import { InjectedNotTransformedError } from "./errors.js";
 import { getOrCreateClient } from "./resolve.js";
 
@@ -20,6 +21,11 @@ export interface InjectClientOptions {
    * counts; set it when that count is wrong, e.g. when the options parameter has a default value.
    */
   optionsIndex?: number;
+  /**
+   * The client's class: a context client counts only if it is of this class, and a new one comes from
+   * this class's factory. Without it, resolution is unkeyed (any open context client, the fallback factory).
+   */
+  key?: ClientClass;
 }
 
 function isOptionsObject(value: unknown): value is Record<string, unknown> {
@@ -47,6 +53,8 @@ export function injectClient<A extends unknown[], O extends ClientOption, R>(
 ): InjectedFunction<A, O, R> {
   const optionsIndex = config.optionsIndex ?? fn.length - 1;
   const fnName = fn.name || "anonymous function";
+  const key = config.key;
+  if (key !== undefined) assertClientClass(key, `injectClient(${fnName})`);
   if (!Number.isInteger(optionsIndex) || optionsIndex < 0) {
     throw new TypeError(
       `injectClient(${fnName}): the function declares no parameter JavaScript counts (fn.length is 0), so there is no options ` +
@@ -63,7 +71,7 @@ export function injectClient<A extends unknown[], O extends ClientOption, R>(
       );
     }
     const options = given ?? undefined;
-    const [client, inferred] = getOrCreateClient(options?.client as ManagedClient | null | undefined);
+    const [client, inferred] = getOrCreateClient(options?.client as ManagedClient | null | undefined, key);
     const callArgs = args.length > optionsIndex ? args.slice() : [...args, ...new Array(optionsIndex + 1 - args.length)];
     callArgs[optionsIndex] = { ...options, client };
     if (inferred) return fn.apply(this, callArgs as [...A, O]);
@@ -98,10 +106,13 @@ function callerName(): string | undefined {
 }
 
 /**
- * Typed placeholder for `client: C = injected()`: callers may omit the client, the body sees a
- * non-optional one. The transformer removes the call; reaching it at run time means the
- * function was not transformed.
+ * Typed placeholder for `client: C = injected(C)`: callers may omit the client, the body sees a
+ * non-optional one, and `key` is the class the client is resolved by (the transformer's rewrite passes
+ * it to `getOrCreateClient`). Without a key the transformer takes the class from the annotation. The
+ * transformer removes the call; reaching it at run time means the function was not transformed.
  */
-export function injected<T = never>(): T {
+export function injected<C extends ManagedClient>(key: ClientClass<C>): C;
+export function injected<T = never>(): T;
+export function injected(_key?: ClientClass): never {
   throw new InjectedNotTransformedError(callerName());
 }

@@ -18,6 +18,8 @@ export const InjectClientDiagnostic = {
   NoBody: 47005,
   /** `client` is bound in a way the rewrite cannot assign to (nested pattern, rest element). */
   UnsupportedClientBinding: 47006,
+  /** A keyless `injected()` whose annotation names no class (an interface, a type alias, an inline type): write `injected(TheClass)`. */
+  ClientClassUnknown: 47007,
 } as const;
 
 export type InjectClientDiagnosticCode = (typeof InjectClientDiagnostic)[keyof typeof InjectClientDiagnostic];

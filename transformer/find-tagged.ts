@@ -1,5 +1,6 @@
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
+import { fileScope, keyFromAnnotation, type FileScope } from "./client-key.js";
 import { diagnosticAt, InjectClientDiagnostic } from "./diagnostics.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
 import { RUNTIME_MODULE, tagOffsets, taggedCommentBefore } from "./tag.js";
@@ -11,49 +12,73 @@ export interface Analysis {
   /** Tagged, async, with a body and a client binding: rewrite these (keyed by the original node). */
   targets: Map<ts.Node, ClientBinding>;
   /**
-   * Bindings of `inject-client/runtime` imports (`injected` specifiers, namespace imports) that
-   * only served the `injected()` placeholders the rewrite removes: the emit drops them, since
-   * TypeScript's import elision still sees the original references and would keep them.
+   * `inject-client/runtime` imports to rebuild, each with the bindings it keeps: those whose
+   * `injected` (or runtime namespace) only served the placeholders the rewrite removes. TypeScript's
+   * import elision still sees the original references and would keep them; and it does not elide
+   * anything in a declaration a transformer rebuilt, so the kept bindings are exactly those that
+   * exist at run time and are used as values (never a `type` specifier).
    */
-  unusedImports: Set<ts.ImportSpecifier | ts.NamespaceImport>;
+  rebuiltImports: Map<ts.ImportDeclaration, Set<ImportBinding>>;
   diagnostics: ts.Diagnostic[];
 }
 
-/** How `injected` is reachable in this file: imported names and runtime namespaces. */
-interface InjectedImports {
-  names: Set<string>;
-  namespaces: Set<string>;
-  /** The import bindings of those names, and the declarations that hold them. */
-  bindings: Map<string, Array<ts.ImportSpecifier | ts.NamespaceImport>>;
-  declarations: Set<ts.ImportDeclaration>;
+export interface AnalysisOptions {
+  /** The host's type checker (tspc has one; Vite's per-file transpile does not): tells imported classes from interfaces. */
+  checker?: ts.TypeChecker;
+  /** `verbatimModuleSyntax`: TypeScript keeps every non-type import as written, so the rebuilt imports do too. */
+  verbatimModuleSyntax?: boolean;
 }
 
-function collectInjectedImports(tsInstance: TypeScriptApi, sourceFile: ts.SourceFile): InjectedImports {
-  const found: InjectedImports = { names: new Set(), namespaces: new Set(), bindings: new Map(), declarations: new Set() };
-  const add = (name: string, binding: ts.ImportSpecifier | ts.NamespaceImport) => {
-    const list = found.bindings.get(name);
-    if (list) list.push(binding);
-    else found.bindings.set(name, [binding]);
-  };
+/** What an import declaration binds: its default name, a namespace import, or a named specifier. */
+export type ImportBinding = ts.Identifier | ts.NamespaceImport | ts.ImportSpecifier;
+
+/** The runtime's value imports: every binding, and how `injected` is reachable (imported names, namespaces). */
+interface RuntimeImports {
+  injectedNames: Set<string>;
+  namespaces: Set<string>;
+  bindings: Map<string, ImportBinding[]>;
+  declarations: Map<ts.ImportDeclaration, Array<[name: string, binding: ImportBinding]>>;
+}
+
+function collectRuntimeImports(tsInstance: TypeScriptApi, sourceFile: ts.SourceFile): RuntimeImports {
+  const found: RuntimeImports = { injectedNames: new Set(), namespaces: new Set(), bindings: new Map(), declarations: new Map() };
   for (const statement of sourceFile.statements) {
-    if (!tsInstance.isImportDeclaration(statement) || !statement.importClause) continue;
+    // `import type` declarations are erased whole: nothing there needs counting or rebuilding.
+    if (!tsInstance.isImportDeclaration(statement) || !statement.importClause || statement.importClause.isTypeOnly) continue;
     if (!tsInstance.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== RUNTIME_MODULE) continue;
-    found.declarations.add(statement);
-    const bindings = statement.importClause.namedBindings;
-    if (!bindings) continue;
-    if (tsInstance.isNamespaceImport(bindings)) {
-      found.namespaces.add(bindings.name.text);
-      add(bindings.name.text, bindings);
-      continue;
-    }
-    for (const specifier of bindings.elements) {
-      if ((specifier.propertyName ?? specifier.name).text === "injected") {
-        found.names.add(specifier.name.text);
+    const own: Array<[string, ImportBinding]> = [];
+    const add = (name: string, binding: ImportBinding) => {
+      own.push([name, binding]);
+      const list = found.bindings.get(name);
+      if (list) list.push(binding);
+      else found.bindings.set(name, [binding]);
+    };
+    const { name, namedBindings } = statement.importClause;
+    if (name) add(name.text, name);
+    if (namedBindings && tsInstance.isNamespaceImport(namedBindings)) {
+      found.namespaces.add(namedBindings.name.text);
+      add(namedBindings.name.text, namedBindings);
+    } else if (namedBindings) {
+      for (const specifier of namedBindings.elements) {
+        if (!specifier.isTypeOnly && (specifier.propertyName ?? specifier.name).text === "injected") found.injectedNames.add(specifier.name.text);
         add(specifier.name.text, specifier);
       }
     }
+    found.declarations.set(statement, own);
   }
   return found;
+}
+
+/** Whether `node` only holds types: TypeScript erases every reference inside it. */
+function isTypeOnlyContext(tsInstance: TypeScriptApi, node: ts.Node): boolean {
+  // `extends ns.Base` of a class is a type node that is also a value reference; `implements X` is not.
+  if (tsInstance.isTypeNode(node)) return !tsInstance.isExpressionWithTypeArguments(node);
+  if (tsInstance.isHeritageClause(node)) return node.token === tsInstance.SyntaxKind.ImplementsKeyword;
+  if (tsInstance.isInterfaceDeclaration(node) || tsInstance.isTypeAliasDeclaration(node)) return true;
+  return (
+    tsInstance.canHaveModifiers(node) &&
+    (tsInstance.getModifiers(node)?.some((modifier) => modifier.kind === tsInstance.SyntaxKind.DeclareKeyword) ?? false)
+  );
 }
 
 /** The local name an `injected()` call reaches the runtime through: `injected`, an alias, or a namespace. */
@@ -64,11 +89,11 @@ function placeholderName(tsInstance: TypeScriptApi, call: ts.CallExpression): st
   return undefined;
 }
 
-/** `injected()` / `injected<C>()` / `runtime.injected()`; a bare `injected()` counts inside tagged functions. */
-function isInjectedCall(tsInstance: TypeScriptApi, node: ts.Node, imports: InjectedImports, anyBareName: boolean): node is ts.CallExpression {
-  if (!tsInstance.isCallExpression(node) || node.arguments.length !== 0) return false;
+/** `injected()` / `injected(Key)` / `injected<C>()` / `runtime.injected()`; a bare `injected(...)` counts inside tagged functions. */
+function isInjectedCall(tsInstance: TypeScriptApi, node: ts.Node, imports: RuntimeImports, anyBareName: boolean): node is ts.CallExpression {
+  if (!tsInstance.isCallExpression(node) || node.arguments.length > 1 || node.arguments.some((argument) => tsInstance.isSpreadElement(argument))) return false;
   const callee = node.expression;
-  if (tsInstance.isIdentifier(callee)) return imports.names.has(callee.text) || (anyBareName && callee.text === "injected");
+  if (tsInstance.isIdentifier(callee)) return imports.injectedNames.has(callee.text) || (anyBareName && callee.text === "injected");
   return (
     tsInstance.isPropertyAccessExpression(callee) &&
     tsInstance.isIdentifier(callee.expression) &&
@@ -140,15 +165,16 @@ function hasModifier(tsInstance: TypeScriptApi, node: ts.Node, kind: ts.SyntaxKi
  * Finds the tagged functions of a file and every misuse, without changing anything: the first
  * half of the transform, kept apart so the rewrite only ever sees valid targets.
  */
-export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.SourceFile): Analysis {
+export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.SourceFile, options: AnalysisOptions = {}): Analysis {
   const text = sourceFile.text;
-  const analysis: Analysis = { targets: new Map(), unusedImports: new Set(), diagnostics: [] };
+  const analysis: Analysis = { targets: new Map(), rebuiltImports: new Map(), diagnostics: [] };
   const pendingTags = new Set(tagOffsets(text));
   const claimedComments = new Set<number>();
-  const imports = collectInjectedImports(tsInstance, sourceFile);
+  const imports = collectRuntimeImports(tsInstance, sourceFile);
+  let scope: FileScope | undefined;
   /** `injected()` calls that sit where the rewrite removes them (or where another diagnostic already explains). */
   const excusedCalls = new Set<ts.Node>();
-  /** Identifiers naming an `injected` import or a runtime namespace, outside the runtime imports and types. */
+  /** Identifiers naming a runtime import binding, outside the runtime imports and types: value references. */
   const references = new Map<string, number>();
   let uncounted = 0; // > 0 inside a runtime import or a type (erased from the output)
 
@@ -232,7 +258,34 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       }
       return;
     }
+    if (!resolveKey(binding, name)) return;
     analysis.targets.set(subject, binding);
+  }
+
+  /**
+   * The class the client is resolved by: `injected(Key)`'s argument, else the class the annotation
+   * names. A keyless `injected()` with no class to name is an error; the other forms then resolve
+   * unkeyed, as the runtime wrapper does without `{ key }`.
+   */
+  function resolveKey(binding: ClientBinding, name: string): boolean {
+    const placeholder = binding.placeholder;
+    if (placeholder && placeholder.arguments.length === 1) {
+      binding.key = { kind: "argument", expression: placeholder.arguments[0]! };
+      return true;
+    }
+    scope ??= fileScope(tsInstance, sourceFile);
+    const lookup = keyFromAnnotation(tsInstance, sourceFile, scope, binding, options.checker);
+    if (lookup.found) {
+      binding.key = lookup.key;
+      return true;
+    }
+    if (!placeholder) return true;
+    report(
+      placeholder,
+      InjectClientDiagnostic.ClientClassUnknown,
+      `in ${name}, cannot tell which client class \`client\` is: ${lookup.reason}. Name the class in the placeholder: write \`injected(TheClass)\`, e.g. \`client: PrefectClient = injected(PrefectClient)\`.`,
+    );
+    return false;
   }
 
   function claimTag(node: ts.Node): void {
@@ -263,12 +316,7 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       const name = (node as ts.Identifier).text;
       references.set(name, (references.get(name) ?? 0) + 1);
     }
-    if (
-      imports.bindings.size > 0 &&
-      (imports.declarations.has(node as ts.ImportDeclaration) ||
-        // `extends ns.Base` is a type node that is also a value reference.
-        (tsInstance.isTypeNode(node) && !tsInstance.isExpressionWithTypeArguments(node)))
-    ) {
+    if (imports.bindings.size > 0 && (imports.declarations.has(node as ts.ImportDeclaration) || isTypeOnlyContext(tsInstance, node))) {
       uncounted++;
       tsInstance.forEachChild(node, visit);
       uncounted--;
@@ -287,15 +335,35 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
 
   visit(sourceFile);
 
-  // An import whose every reference was a placeholder the rewrite removes is dropped with them.
-  // Counting by name is conservative: a shadowing local or a type query of the same name keeps it.
+  // A runtime import whose `injected` (or namespace) was used only by placeholders the rewrite removes
+  // is rebuilt without it. Counting by name is conservative: a shadowing local keeps a binding.
   const removed = new Map<string, number>();
   for (const binding of analysis.targets.values()) {
     const name = binding.placeholder && placeholderName(tsInstance, binding.placeholder);
     if (name && imports.bindings.has(name)) removed.set(name, (removed.get(name) ?? 0) + 1);
   }
-  for (const [name, count] of removed) {
-    if (references.get(name) === count) for (const binding of imports.bindings.get(name)!) analysis.unusedImports.add(binding);
+  const valueUses = (name: string) => (references.get(name) ?? 0) - (removed.get(name) ?? 0);
+  for (const [declaration, bindings] of imports.declarations) {
+    const served = bindings.some(
+      ([name]) => (imports.injectedNames.has(name) || imports.namespaces.has(name)) && (removed.get(name) ?? 0) > 0 && valueUses(name) === 0,
+    );
+    if (!served) continue;
+    const kept = new Set<ImportBinding>();
+    for (const [name, binding] of bindings) {
+      if (tsInstance.isImportSpecifier(binding) && binding.isTypeOnly) continue;
+      if (valueUses(name) <= 0 && !(options.verbatimModuleSyntax && !imports.injectedNames.has(name) && !imports.namespaces.has(name))) continue;
+      if (options.checker && hasNoValue(tsInstance, options.checker, tsInstance.isNamespaceImport(binding) ? binding.name : tsInstance.isImportSpecifier(binding) ? binding.name : binding)) continue;
+      kept.add(binding);
+    }
+    analysis.rebuiltImports.set(declaration, kept);
   }
   return analysis;
+}
+
+/** An imported name that is only a type (an interface, a type alias): it does not exist at run time. */
+function hasNoValue(tsInstance: TypeScriptApi, checker: ts.TypeChecker, name: ts.Identifier): boolean {
+  const symbol = checker.getSymbolAtLocation(name);
+  if (!symbol || !(symbol.flags & tsInstance.SymbolFlags.Alias)) return false;
+  const target = checker.getAliasedSymbol(symbol);
+  return target.declarations !== undefined && target.declarations.length > 0 && (target.flags & tsInstance.SymbolFlags.Value) === 0;
 }

@@ -11,12 +11,13 @@
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
 import { formatDiagnostic } from "./diagnostics.js";
+import { mayNeedTransform } from "./tag.js";
 import { transformSourceFile } from "./transform-source-file.js";
 
 export { InjectClientDiagnostic, formatDiagnostic } from "./diagnostics.js";
 export type { InjectClientDiagnosticCode } from "./diagnostics.js";
 export { transformSourceFile } from "./transform-source-file.js";
-export type { TransformResult } from "./transform-source-file.js";
+export type { TransformOptions, TransformResult } from "./transform-source-file.js";
 
 /** The part of ts-patch's `TransformerExtras` this plugin uses (declared here so users need no ts-patch types). */
 export interface TsPatchExtras {
@@ -26,11 +27,11 @@ export interface TsPatchExtras {
 
 /** ts-patch entry: `(program, config, extras) => TransformerFactory`. Misuse becomes a tspc error (non-zero exit). */
 export default function injectClientPlugin(
-  _program: ts.Program,
+  program: ts.Program,
   _config: unknown,
   extras: TsPatchExtras,
 ): ts.TransformerFactory<ts.SourceFile> {
-  return createFactory(extras.ts, (diagnostic) => void extras.addDiagnostic(diagnostic));
+  return createFactory(extras.ts, (diagnostic) => void extras.addDiagnostic(diagnostic), program);
 }
 
 export interface InjectClientTransformerOptions {
@@ -41,6 +42,11 @@ export interface InjectClientTransformerOptions {
    * ts-node have no channel for transformer diagnostics, and a silent misuse would fail at run time.
    */
   onDiagnostic?: (diagnostic: ts.Diagnostic) => void;
+  /**
+   * The program being emitted, when there is one: its type checker tells a class imported by name from
+   * an interface (TS47007 at compile time instead of an error when the function runs).
+   */
+  program?: ts.Program;
 }
 
 /** `getCustomTransformers: () => ({ before: [injectClientTransformer()] })` */
@@ -51,7 +57,7 @@ export function injectClientTransformer(options: InjectClientTransformerOptions 
     ((diagnostic: ts.Diagnostic) => {
       throw new Error(formatDiagnostic(tsInstance, diagnostic));
     });
-  return createFactory(tsInstance, onDiagnostic);
+  return createFactory(tsInstance, onDiagnostic, options.program);
 }
 
 /** ts-jest `astTransformers` contract: `{ before: ["inject-client/transformer"] }`. */
@@ -61,9 +67,15 @@ export function factory(compiler: { configSet: { compilerModule: TypeScriptApi }
   return injectClientTransformer({ typescript: compiler.configSet.compilerModule });
 }
 
-function createFactory(tsInstance: TypeScriptApi, onDiagnostic: (diagnostic: ts.Diagnostic) => void): ts.TransformerFactory<ts.SourceFile> {
+function createFactory(
+  tsInstance: TypeScriptApi,
+  onDiagnostic: (diagnostic: ts.Diagnostic) => void,
+  program?: ts.Program,
+): ts.TransformerFactory<ts.SourceFile> {
   return (context) => (sourceFile) => {
-    const result = transformSourceFile(tsInstance, sourceFile, context);
+    // The checker only for files the core will walk (it exists already once tsc has type-checked).
+    const checker = program && mayNeedTransform(sourceFile.text) ? program.getTypeChecker() : undefined;
+    const result = transformSourceFile(tsInstance, sourceFile, context, { checker });
     for (const diagnostic of result.diagnostics) onDiagnostic(diagnostic);
     return result.sourceFile;
   };

@@ -1,5 +1,6 @@
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
+import type { ClientKey } from "./client-key.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from. */
 export type ClientBinding = (
@@ -10,6 +11,8 @@ export type ClientBinding = (
 ) & {
   /** The `injected()` call inside `initializer` (set by the analysis): the rewrite removes it, and only it. */
   placeholder?: ts.CallExpression;
+  /** The class the client is resolved by (set by the analysis); none: unkeyed resolution. */
+  key?: ClientKey;
 };
 
 export type ClientSearch =

@@ -8,7 +8,7 @@ import { isDirective } from "./tag.js";
  * Rewrites one tagged function in place (same node kind, name and parameters, so no wrapper,
  * no extra stack frame, unchanged `fn.name` and `fn.length`). The body becomes:
  *
- *   const resolved = runtime.getOrCreateClient(client);
+ *   const resolved = runtime.getOrCreateClient(client, Key);
  *   client = resolved[0];
  *   const owned = !resolved[1];
  *   let result, completed = false;
@@ -22,7 +22,8 @@ import { isDirective } from "./tag.js";
  *     if (owned) await (completed ? runtime.closeClient(resolved[0]) : runtime.closeClient(resolved[0]).catch(() => {}));
  *   }
  *
- * (Without a `return` in the body there is no `result` and no label: the body, then `completed = true;`.)
+ * (Without a `return` in the body there is no `result` and no label: the body, then `completed = true;`.
+ * Without a key, as for `client?: SomeInterface`, `getOrCreateClient(client)` resolves unkeyed.)
  *
  * Why this shape:
  * - `return X` becomes an assignment and a `break`, not `return await X`: awaiting at the return
@@ -45,6 +46,7 @@ export function rewriteFunction(
   fn: RewritableFunction,
   binding: ClientBinding,
   runtime: ts.Identifier,
+  key: ts.Expression | undefined,
 ): RewritableFunction {
   const names = {
     resolved: factory.createUniqueName("resolved"),
@@ -84,8 +86,8 @@ export function rewriteFunction(
   const body = tsInstance.visitNodes(factory.createNodeArray(statements), rewriteReturns, tsInstance.isStatement);
 
   const clientOf = () => factory.createElementAccessExpression(names.resolved, 0);
-  const call = (exportName: string, argument: ts.Expression) =>
-    factory.createCallExpression(factory.createPropertyAccessExpression(runtime, exportName), undefined, [argument]);
+  const call = (exportName: string, ...args: ts.Expression[]) =>
+    factory.createCallExpression(factory.createPropertyAccessExpression(runtime, exportName), undefined, args);
   const ifOwned = (statement: ts.Statement) => factory.createIfStatement(names.owned, statement);
   const declare = (flags: ts.NodeFlags, ...declarations: Array<[ts.Identifier, ts.Expression | undefined]>) =>
     factory.createVariableStatement(
@@ -97,7 +99,8 @@ export function rewriteFunction(
     );
   const assign = (name: ts.Identifier, value: ts.Expression) => factory.createExpressionStatement(factory.createAssignment(name, value));
 
-  const resolve = declare(tsInstance.NodeFlags.Const, [names.resolved, call("getOrCreateClient", factory.createIdentifier(binding.local.text))]);
+  const client = factory.createIdentifier(binding.local.text);
+  const resolve = declare(tsInstance.NodeFlags.Const, [names.resolved, key ? call("getOrCreateClient", client, key) : call("getOrCreateClient", client)]);
   // Errors thrown while resolving (no factory set, say) point at the client parameter.
   tsInstance.setSourceMapRange(resolve, binding.kind === "parameter" ? binding.parameter : binding.element);
 

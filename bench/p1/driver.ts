@@ -4,6 +4,7 @@
 import { measure } from "mitata";
 import { ClientContext, setClientFactory } from "inject-client/runtime";
 import { handWrittenCopy } from "./hand-written-copy.js";
+import { handWrittenUnkeyed } from "./hand-written-unkeyed.js";
 import { handWritten } from "./hand-written.js";
 import { NoopClient } from "./noop-client.js";
 import { tagged } from "./tagged.js";
@@ -17,15 +18,19 @@ const variants: Record<string, Call> = {
   "hand-written inline": (x, client) => handWritten(x, client),
   "tagged, compiled by tspc": (x, client) => tagged(x, client),
   "hand-written, identical copy (noise floor)": (x, client) => handWrittenCopy(x, client),
+  "hand-written, unkeyed (resolution before keys)": (x, client) => handWrittenUnkeyed(x, client),
   "runtime injectClient wrapper": (x, client) => wrapped(x, client ? { client } : undefined),
   "Prefect-style wrapper closure": (x, client) => prefectStyle(x, client ? { client } : undefined),
 };
 
 let created = 0;
-setClientFactory(() => {
+const factory = () => {
   created++;
   return new NoopClient();
-});
+};
+// NoopClient's own factory for the keyed variants; the unkeyed fallback for the unkeyed one.
+setClientFactory(NoopClient, factory);
+setClientFactory(factory);
 
 const passed = new NoopClient();
 const inContext = new NoopClient();

@@ -1,8 +1,8 @@
 // The function as a user writes it with the tag; compiled by the real tspc with inject-client/transformer.
 import { injected } from "inject-client/runtime";
-import type { NoopClient } from "./noop-client.js";
+import { NoopClient } from "./noop-client.js";
 
 /** @injectClient */
-export async function tagged(x: number, client: NoopClient = injected()): Promise<number> {
+export async function tagged(x: number, client: NoopClient = injected(NoopClient)): Promise<number> {
   return client.base + x;
 }

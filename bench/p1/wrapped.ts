@@ -1,8 +1,8 @@
 // The runtime wrapper (for code not compiled with the transformer) and a Prefect-style wrapper closure.
 import { closeClient, getOrCreateClient, injectClient, openClient } from "inject-client/runtime";
-import type { NoopClient } from "./noop-client.js";
+import { NoopClient } from "./noop-client.js";
 
-export const wrapped = injectClient(async (x: number, options: { client: NoopClient }): Promise<number> => options.client.base + x);
+export const wrapped = injectClient(async (x: number, options: { client: NoopClient }): Promise<number> => options.client.base + x, { key: NoopClient });
 
 /**
  * Prefect's `inject_client`, transliterated: an async wrapper that pops `client` from the caller's
@@ -14,7 +14,7 @@ export function prefectInjectClient<A extends unknown[], R>(
   return async function withInjectedClient(...args: unknown[]): Promise<R> {
     const options = (args.length > fn.length - 1 ? args.pop() : undefined) as { client?: NoopClient | null } | undefined;
     const { client: given, ...rest } = options ?? {};
-    const [client, inferred] = getOrCreateClient(given);
+    const [client, inferred] = getOrCreateClient(given, NoopClient);
     if (inferred) return await fn(...(args as A), { ...rest, client });
     await openClient(client);
     try {

@@ -76,7 +76,7 @@ describe("generated Prefect client", () => {
     expect(generation.status).toBe(0);
     const lines = generation.stdout.trim().split("\n");
     expect(lines.at(-1)).toMatch(/^inject-client: 1 spec, 179 operations, 3 of 3 files written in \d+\.\d\d s$/);
-    expect(readdirSync(path.join(dir, "src/prefect")).sort()).toEqual(["index.ts", "methods.d.ts", "types.d.ts"]);
+    expect(readdirSync(path.join(dir, "src/prefect")).sort()).toEqual([".inject-client-manifest.json", "index.ts", "methods.d.ts", "types.d.ts"]);
   });
 
   it("has one method per operation of the spec, each sending that operation", async () => {
@@ -144,7 +144,9 @@ describe("generated Prefect client", () => {
     );
     expect(text).not.toMatch(/20\d\d-\d\d-\d\d/);
     expect(text).toContain('from "inject-client/runtime"');
-    expect(text).toContain("setDefaultClientFactory(() => PrefectClient.fromEnv());");
+    // The default factory is found through the class (`injected(PrefectClient)`), not registered by importing the module.
+    expect(text).toContain('defineClientClass(this, { name: "PrefectClient", operations, defaultFactory: () => PrefectClient.fromEnv() });');
+    expect(text).not.toContain("setDefaultClientFactory");
     expect(text).toContain('{ csrfEnabled: true, apiVersion: "0.8.4" }');
   });
 });

@@ -65,6 +65,9 @@ describe.each(["5", "6"] satisfies TypeScriptVersion[])("misuse diagnostics unde
     expect(byCode.get(InjectClientDiagnostic.InjectedOutsideTaggedFunction)).toMatch(/injected\(\) only works as the default/);
     expect(byCode.get(InjectClientDiagnostic.NoBody)).toMatch(/has no body here.*Put the tag on the implementation/);
     expect(byCode.get(InjectClientDiagnostic.UnsupportedClientBinding)).toMatch(/`client` is destructured further/);
+    expect(byCode.get(InjectClientDiagnostic.ClientClassUnknown)).toMatch(/in fromInterface, cannot tell which client class `client` is: `Shaped` is an interface, not a class\. .*write `injected\(TheClass\)`/);
+    // Only the type checker tspc has can tell that an imported name is an interface.
+    expect(byCode.get(InjectClientDiagnostic.ClientClassUnknown)).toMatch(/in fromImportedInterface, .*`PetLike` \(from "\.\/types\.js"\) is a type, not a class/);
   });
 
   it("leaves misused functions untouched and adds no runtime import", () => {
@@ -73,5 +76,9 @@ describe.each(["5", "6"] satisfies TypeScriptVersion[])("misuse diagnostics unde
     expect(notAsync).not.toContain("getOrCreateClient");
     const noBody = readFileSync(join(dir, "dist/no-body.js"), "utf8");
     expect(noBody).toContain("client = injected()");
+    const keyless = readFileSync(join(dir, "dist/keyless.js"), "utf8");
+    expect(keyless).toContain("export async function fromImportedInterface(client = injected()) {");
+    // The function without a placeholder is rewritten, unkeyed.
+    expect(keyless).toMatch(/getOrCreateClient\(client\);/);
   });
 });

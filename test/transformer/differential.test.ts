@@ -63,7 +63,8 @@ describe("untagged code under the transformer", () => {
     writeFileSync(
       join(dir, "control/tagged.ts"),
       'import { injected, type ManagedClient } from "inject-client/runtime";\n' +
-        "/** @injectClient */\nexport async function tagged(client: ManagedClient = injected()) {\n  return client;\n}\n",
+        "class Api implements ManagedClient { closed = false; async [Symbol.asyncDispose]() {} }\n" +
+        "/** @injectClient */\nexport async function tagged(client: Api = injected(Api)) {\n  return client;\n}\n",
     );
     control = relative(REPO, join(dir, "control/tagged"));
     [, patchedOutput] = await Promise.all([
@@ -92,6 +93,6 @@ describe("untagged code under the transformer", () => {
     );
     // Only the control's JavaScript (and its map) changed; its declaration did not.
     expect(different).toEqual([`${control}.js`, `${control}.js.map`]);
-    expect(readFileSync(join(dir, "patched", `${control}.js`), "utf8")).toContain("getOrCreateClient(client)");
+    expect(readFileSync(join(dir, "patched", `${control}.js`), "utf8")).toContain("getOrCreateClient(client, Api)");
   });
 });

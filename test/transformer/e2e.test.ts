@@ -9,6 +9,7 @@ import { copyFixture, lineOf, runNode, tspc, type CommandResult, type TypeScript
 afterAll(removeTempDirs);
 
 interface FormResult {
+  otherSkipped: boolean;
   fnName: string;
   fnLength: number;
   passedUsed: boolean;
@@ -132,6 +133,10 @@ describe.each(variants)("tspc e2e: $name", ({ packageType, compilerOptions, type
     }
   });
 
+  it.each(Object.keys(expectations))("%s: a context client of another class is skipped for one of the declared class", (form) => {
+    expect(results()[form]!.otherSkipped).toBe(true);
+  });
+
   it.each(Object.keys(expectations))("%s: same fn.name and fn.length, and the stack names it with no extra frame", (form) => {
     const [fnName, fnLength, top, caller] = expectations[form]!;
     const result = results()[form]!;
@@ -146,7 +151,7 @@ describe.each(variants)("tspc e2e: $name", ({ packageType, compilerOptions, type
 
   it("leaves declarations unchanged", () => {
     const dts = readFileSync(join(dir, "dist/forms.d.ts"), "utf8");
-    expect(dts).toContain("export declare function declared(client?: ManagedClient): Promise<Observed>;");
+    expect(dts).toContain("export declare function declared(client?: CountingClient): Promise<Observed>;");
     expect(dts).toContain("method({ client }?: {");
   });
 });

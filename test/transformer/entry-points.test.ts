@@ -15,9 +15,10 @@ const require = createRequire(join(REPO, "package.json"));
 
 const TAGGED = `import { injected, type ManagedClient } from "inject-client/runtime";
 /** @injectClient */
-export async function tagged(client: ManagedClient = injected()) {
+export async function tagged(client: Api = injected(Api)) {
   return client;
 }
+class Api implements ManagedClient { closed = false; async [Symbol.asyncDispose]() {} }
 `;
 const MISUSE = `import { injected } from "inject-client/runtime";
 export async function untagged(client = injected()) {
@@ -38,7 +39,7 @@ describe("inject-client/transformer", () => {
     expect([typeof cjs.name, typeof cjs.version, typeof cjs.factory]).toEqual(["string", "string", "function"]);
     const factory = cjs.factory({ configSet: { compilerModule: ts } });
     const output = ts.transpileModule(TAGGED, { fileName: "tagged.ts", transformers: { before: [factory] } }).outputText;
-    expect(output).toContain(".getOrCreateClient(client)");
+    expect(output).toContain(".getOrCreateClient(client, Api)");
   });
 
   it("injectClientTransformer() works in getCustomTransformers, and throws misuse when no onDiagnostic is given", () => {
@@ -61,7 +62,7 @@ describe("inject-client/vite", () => {
 
   it("rewrites tagged TypeScript, with a source map", () => {
     const result = plugin.transform(TAGGED, "/app/src/tagged.ts");
-    expect(result?.code).toContain(".getOrCreateClient(client)");
+    expect(result?.code).toContain(".getOrCreateClient(client, Api)");
     expect(result?.code).not.toContain("sourceMappingURL");
     expect(result?.map).toMatchObject({ version: 3, sources: ["tagged.ts"] });
   });

@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Behaviours } from "../fixtures/transformer/parity/src/behaviours.js";
 import * as viteTransformed from "../fixtures/transformer/parity/src/tagged.js";
 import { wrapped } from "../fixtures/transformer/parity/src/wrapped.js";
-import { FakeClient, fakeFactory } from "./support/fake-client.js";
+import { FakeClient, OtherClient, fakeFactory } from "./support/fake-client.js";
 import { copyFixture, tspc, removeTempDirs } from "./support/project.js";
 
 afterAll(removeTempDirs);
@@ -39,10 +39,14 @@ afterEach(() => {
   restoreFactory = undefined;
 });
 
+/**
+ * FakeClient's factory. Through the class's identity it is also the factory of the tspc-compiled copy
+ * of FakeClient (another class object), as for two copies of a generated client's module.
+ */
 function useFactory(configure?: (client: FakeClient) => void): FakeClient[] {
   const { made, factory } = fakeFactory(configure);
-  const previous = setClientFactory(factory);
-  restoreFactory = () => void setClientFactory(previous);
+  const previous = setClientFactory(FakeClient, factory);
+  restoreFactory = () => void setClientFactory(FakeClient, previous);
   return made;
 }
 
@@ -104,6 +108,17 @@ describe.each(implementations)("%s", (_label, implementation) => {
       expect(seen.client).toBe(made[0]);
     });
 
+    it("skips a context client of another class, and sees an outer one of its own past it", async () => {
+      const made = useFactory();
+      const seen = await ClientContext.run({ client: new OtherClient() }, () => fn.seen());
+      expect(made).toHaveLength(1);
+      expect(seen.client).toBe(made[0]);
+      const own = new FakeClient("outer");
+      const nested = await ClientContext.run({ client: own }, () => FlowRunContext.run({ client: new OtherClient() }, () => ClientContext.run({ client: new OtherClient() }, () => fn.seen())));
+      expect(nested.client).toBe(own);
+      expect(made).toHaveLength(1);
+    });
+
     it("a passed client wins over a context client", async () => {
       useFactory();
       const passed = new FakeClient("passed");
@@ -111,10 +126,16 @@ describe.each(implementations)("%s", (_label, implementation) => {
       expect(seen.client).toBe(passed);
     });
 
-    it("fails with MissingClientFactoryError when there is no client and no factory", async () => {
-      const previous = setClientFactory(undefined);
-      restoreFactory = () => void setClientFactory(previous);
+    it("fails with MissingClientFactoryError naming the class when there is no client and no factory for it", async () => {
+      const previous = setClientFactory(FakeClient, undefined);
+      // An unkeyed factory is no factory for FakeClient.
+      const previousFallback = setClientFactory(() => new FakeClient("fallback"));
+      restoreFactory = () => {
+        setClientFactory(FakeClient, previous);
+        setClientFactory(previousFallback);
+      };
       await expect(fn.seen()).rejects.toBeInstanceOf(MissingClientFactoryError);
+      await expect(fn.seen()).rejects.toThrow(/no parity\/FakeClient was passed/);
     });
   });
 

@@ -1,8 +1,9 @@
 // The tagged functions, run through inject-client/vite, against a small Prefect-shaped server on 127.0.0.1.
+// withClientFactory hands them a client for that server for the one call tree, with no global state.
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CLIENT_EVENTS_CHANNEL, ClientContext, ObjectNotFound, setClientFactory, type ClientEvent } from "inject-client/runtime";
+import { CLIENT_EVENTS_CHANNEL, ClientContext, ObjectNotFound, withClientFactory, type ClientEvent } from "inject-client/runtime";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { cancelRun, ensureFlow, recentRuns, startRun } from "../src/flows.js";
 import { PrefectClient } from "../src/generated/prefect/index.js";
@@ -43,8 +44,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-  setClientFactory(() => new PrefectClient({ baseUrl, csrfEnabled: false }));
 });
+
+/** What the functions' own clients are made with inside `withClientFactory` (else PrefectClient.fromEnv()). */
+const testServerClient = () => new PrefectClient({ baseUrl, csrfEnabled: false });
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -56,7 +59,7 @@ beforeEach(() => {
 afterEach(() => unsubscribe(CLIENT_EVENTS_CHANNEL, onClientEvent));
 
 it("creates, opens and closes its own client when none is passed or in context", async () => {
-  const flow = await ensureFlow("etl");
+  const flow = await withClientFactory(PrefectClient, testServerClient, () => ensureFlow("etl"));
   expect(flow).toEqual({ id: FLOW_ID, name: "etl" });
   expect(received).toEqual([{ method: "POST", url: "/api/flows/", body: { name: "etl" } }]);
   expect(events).toEqual(["created", "opened", "closed"]);
@@ -82,7 +85,7 @@ it("uses a passed client through the options object, with the caller's other opt
 });
 
 it("surfaces a 404 as ObjectNotFound and still closes the client it created", async () => {
-  const failure = startRun("etl", "missing", {});
+  const failure = withClientFactory(PrefectClient, testServerClient, () => startRun("etl", "missing", {}));
   await expect(failure).rejects.toBeInstanceOf(ObjectNotFound);
   await expect(failure).rejects.toMatchObject({ status: 404, detail: "Deployment not found" });
   expect(events).toEqual(["created", "opened", "closed"]);

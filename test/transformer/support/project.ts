@@ -40,9 +40,9 @@ export function removeTempDirs(): void {
  * Copies a fixture project to a fresh temp dir and gives it a node_modules the way an installed
  * app has one: `inject-client` (this package, by symlink) and `@types`.
  */
-export function copyFixture(name: string, files: Record<string, string> = {}): string {
+export function copyFixture(name: string, files: Record<string, string> = {}, fixtures = FIXTURES): string {
   const dir = makeTempDir(name);
-  cpSync(join(FIXTURES, name), dir, {
+  cpSync(join(fixtures, name), dir, {
     recursive: true,
     filter: (source) => !/[/\\](dist|node_modules)$/.test(source),
   });
