@@ -18,6 +18,8 @@ export interface GenerateOptions {
   /** `prefect` or `generic`; detected from the spec when absent. */
   profile?: ProfileName;
   cwd?: string;
+  /** Let `$ref`s read files outside the spec's folder and fetch other origins (see ref-policy.ts). */
+  allowExternalRefs?: boolean;
   /** The command that regenerates the output, quoted in the header. */
   regenerateWith?: string;
 }
@@ -34,7 +36,7 @@ export interface GeneratedClient {
 export async function generateClient(options: GenerateOptions): Promise<GeneratedClient> {
   const problem = options.className === undefined ? undefined : classNameProblem(options.className);
   if (problem) throw new CodegenError(problem);
-  const spec = await loadSpec(options.input, { cwd: options.cwd });
+  const spec = await loadSpec(options.input, { cwd: options.cwd, allowExternalRefs: options.allowExternalRefs });
   const { document } = spec;
   const className = options.className ?? classNameFromTitle(document.info?.title);
   const profileName = options.profile ?? detectProfile(document);

@@ -1,12 +1,16 @@
 // Load and validate: a file path or http(s) URL in, one bundled OpenAPI 3.x document out.
 // Reading, parsing and $ref bundling are @redocly/openapi-core's (the loader openapi-typescript uses);
-// this module only turns each failure into one line that says what is wrong and where.
-import { readFile } from "node:fs/promises";
+// this module only turns each failure into one line that says what is wrong and where. What a spec may
+// read and cost is the ref policy's and the budget's (ref-policy.ts, spec-limits.ts).
 import path from "node:path";
-import { BaseResolver, bundle, createConfig, lintDocument, parseYaml, Source, type Config, type NormalizedProblem } from "@redocly/openapi-core";
+import { bundle, createConfig, lintDocument, parseYaml, Source, type Config, type NormalizedProblem } from "@redocly/openapi-core";
 import type { OpenAPI3 } from "openapi-typescript";
+import { ConfinedResolver } from "./confined-resolver.js";
 import { CodegenError, oneLine } from "./errors.js";
-import { isUrl, redactUrl } from "./load-url.js";
+import { isUrl, parseSpecUrl, redactUrl, SpecUrlError, type SpecUrl } from "./load-url.js";
+import { fetchWithin, FetchFailure, readFileWithin, type Fetched } from "./read-source.js";
+import { fileRefPolicy, OPT_IN_HINT, urlRefPolicy, type RefPolicy } from "./ref-policy.js";
+import { SpecBudget, SpecLimitError, type SpecLimits } from "./spec-limits.js";
 
 export interface LoadedSpec {
   document: OpenAPI3;
@@ -16,41 +20,67 @@ export interface LoadedSpec {
   redocly: Config;
 }
 
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-const FETCH_TIMEOUT_MS = 30_000;
+export interface LoadOptions {
+  cwd?: string;
+  /** Let `$ref`s read any file and fetch any URL (default: the spec's folder, or its origin). */
+  allowExternalRefs?: boolean;
+  /** Tighter (or looser) limits than DEFAULT_SPEC_LIMITS. */
+  limits?: Partial<SpecLimits>;
+}
 
-async function readText(input: string, cwd: string): Promise<{ text: string; absoluteRef: string; displayName: string }> {
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+interface RootSource {
+  text: string;
+  /** The file's absolute path, or the URL the body came from (after redirects, without credentials). */
+  absoluteRef: string;
+  displayName: string;
+  policy: RefPolicy;
+  credentials?: { origin: string; authorization: string };
+}
+
+async function readRoot(input: string, cwd: string, budget: SpecBudget, allowExternalRefs: boolean): Promise<RootSource> {
   if (isUrl(input)) {
     const displayName = redactUrl(input);
-    // fetch refuses URLs with credentials: send them as Basic auth (as a browser would), never echo them.
-    const url = new URL(input);
-    const headers: Record<string, string> = { accept: "application/json, application/yaml;q=0.9, */*;q=0.5" };
-    if (url.username || url.password) {
-      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
-      url.username = "";
-      url.password = "";
-    }
-    let response: Response;
+    let target: SpecUrl;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers });
+      target = parseSpecUrl(input);
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = (error as Error).name === "TimeoutError" ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-      throw new CodegenError(`cannot reach the spec URL: ${why}. Is the server running and the URL right?`, displayName);
+      if (error instanceof SpecUrlError) throw new CodegenError(error.message, displayName);
+      throw error;
     }
-    if (!response.ok) {
-      throw new CodegenError(`the spec URL answered HTTP ${response.status} ${response.statusText}`.trim(), displayName);
+    const credentials = target.authorization ? { origin: target.url.origin, authorization: target.authorization } : undefined;
+    let fetched: Fetched;
+    try {
+      fetched = await fetchWithin(target.url, {
+        budget,
+        subject: "spec",
+        location: displayName,
+        credentials,
+        // The spec's origin is the one the user named: its credentials and its refs stay there.
+        redirectRefusal: (_from, to) =>
+          to.origin === target.url.origin ? undefined : `the spec URL redirects to another origin, ${redactUrl(to.href)}: pass that URL as the input if you trust it`,
+      });
+    } catch (error) {
+      if (!(error instanceof FetchFailure)) throw error;
+      if (error.kind === "unreachable") throw new CodegenError(`cannot reach the spec URL: ${error.message}. Is the server running and the URL right?`, displayName);
+      if (error.kind === "status") throw new CodegenError(`the spec URL answered ${error.message}`, displayName);
+      if (error.kind === "slow") throw new CodegenError(`cannot read the spec URL: ${error.message}`, displayName);
+      throw new CodegenError(error.message, displayName);
     }
-    return { text: await response.text(), absoluteRef: url.href, displayName };
+    return { text: fetched.text, absoluteRef: fetched.url.href, displayName, policy: urlRefPolicy(fetched.url, allowExternalRefs), credentials };
   }
   const absolute = path.resolve(cwd, input);
+  let text: string;
   try {
-    return { text: await readFile(absolute, "utf8"), absoluteRef: absolute, displayName: input };
+    text = await readFileWithin(absolute, budget, "spec", input);
   } catch (error) {
+    if (error instanceof SpecLimitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" ? "permission denied" : (error as Error).message;
     throw new CodegenError(`cannot read the spec: ${why}`, absolute);
   }
+  return { text, absoluteRef: absolute, displayName: input, policy: await fileRefPolicy(absolute, allowExternalRefs) };
 }
 
 function lineAndColumn(text: string, offset: number): string {
@@ -111,26 +141,36 @@ export function countOperations(document: OpenAPI3): number {
   return count;
 }
 
-/** Reads, parses, checks the version, bundles external `$ref`s and checks that every `$ref` resolves. */
-export async function loadSpec(input: string, options: { cwd?: string } = {}): Promise<LoadedSpec> {
-  const { text, absoluteRef, displayName } = await readText(input, options.cwd ?? process.cwd());
+/**
+ * Reads, parses, checks the version, bundles external `$ref`s (confined to the spec's folder or origin
+ * unless `allowExternalRefs`) and checks that every `$ref` resolves, all within the spec limits.
+ */
+export async function loadSpec(input: string, options: LoadOptions = {}): Promise<LoadedSpec> {
+  const budget = new SpecBudget(options.limits);
+  const root = await readRoot(input, options.cwd ?? process.cwd(), budget, options.allowExternalRefs ?? false);
+  const { text, absoluteRef, displayName } = root;
   const parsed = parse(text, displayName);
+  // Before anything walks the document: Redocly and openapi-typescript walk YAML aliases expanded.
+  budget.spendValues(parsed, "spec", displayName);
   checkVersion(parsed, displayName);
 
   // Duplicate operationIds are reported by modelOperations, which names both operations.
   const redocly = await createConfig({ rules: { "operation-operationId-unique": "off" } }, { extends: ["minimal"] });
-  const resolver = new BaseResolver(redocly.resolve);
+  const resolver = new ConfinedResolver(root.policy, budget, root.credentials);
   const doc = { source: new Source(absoluteRef, text, "application/json"), parsed };
+  const problemsAt = new ProblemLocator(resolver, absoluteRef, displayName, parsed);
   let result: Awaited<ReturnType<typeof bundle>>;
   try {
     result = await bundle({ config: redocly, dereference: false, doc, externalRefResolver: resolver });
   } catch (error) {
+    await throwIfConfinedOrLimited(resolver, [], problemsAt, displayName);
     // Redocly's resolver throws (rather than reports) on a $ref chain that comes back to itself.
     const cycle = findRefCycle(parsed);
     if (cycle) throw new CodegenError(`circular $ref: ${cycle.chain.map((ref) => `"${ref}"`).join(" -> ")} refers back to itself`, `${displayName}${cycle.pointer}`);
     throw new CodegenError(`cannot bundle the spec: ${oneLine((error as Error).message)}`, displayName);
   }
-  throwFirstError(result.problems, parsed, displayName);
+  await throwIfConfinedOrLimited(resolver, result.problems, problemsAt, displayName);
+  await throwFirstError(result.problems, problemsAt);
   const document = result.bundle.parsed as OpenAPI3;
   const unresolved = findUnresolvedRef(document);
   if (unresolved) {
@@ -141,18 +181,77 @@ export async function loadSpec(input: string, options: { cwd?: string } = {}): P
   }
   // The checks openapi-typescript's own loader makes (Redocly's "minimal" ruleset: structure, servers),
   // made once here: emitTypes hands the bundled document straight to openapi-typescript's transform.
-  throwFirstError(await lintDocument({ document: doc, config: redocly.styleguide, externalRefResolver: resolver }), parsed, displayName);
+  const lint = await lintDocument({ document: doc, config: redocly.styleguide, externalRefResolver: resolver });
+  await throwIfConfinedOrLimited(resolver, lint, problemsAt, displayName);
+  await throwFirstError(lint, problemsAt);
   return { document, displayName, redocly };
 }
 
-function throwFirstError(problems: readonly NormalizedProblem[], parsed: unknown, displayName: string): void {
+/** Where a problem is (document + JSON pointer, as shown), and the ref text at that place. */
+class ProblemLocator {
+  constructor(
+    private readonly resolver: ConfinedResolver,
+    private readonly rootRef: string,
+    private readonly displayName: string,
+    private readonly rootParsed: unknown,
+  ) {}
+
+  private documentName(absoluteRef: string): string {
+    if (absoluteRef === this.rootRef) return this.displayName;
+    return isUrl(absoluteRef) ? redactUrl(absoluteRef) : absoluteRef;
+  }
+
+  where(problem: NormalizedProblem): string {
+    const location = problem.location?.[0];
+    const name = this.documentName(location?.source?.absoluteRef ?? this.rootRef);
+    return location?.pointer ? `${name}${location.pointer}` : name;
+  }
+
+  /** The node a problem points at, in whichever document it is. */
+  async node(problem: NormalizedProblem): Promise<unknown> {
+    const location = problem.location?.[0];
+    if (!location?.pointer) return undefined;
+    const absoluteRef = location.source?.absoluteRef ?? this.rootRef;
+    let parsed = this.rootParsed;
+    if (absoluteRef !== this.rootRef) {
+      const cached = await this.resolver.cache.get(absoluteRef)?.catch(() => undefined);
+      parsed = cached && "parsed" in cached ? cached.parsed : undefined;
+    }
+    return resolvePointer(parsed, location.pointer);
+  }
+}
+
+/** A limit reached or a refused ref ends the load, whatever else Redocly reported. */
+async function throwIfConfinedOrLimited(resolver: ConfinedResolver, problems: readonly NormalizedProblem[], at: ProblemLocator, displayName: string): Promise<void> {
+  if (resolver.limitReached) throw resolver.limitReached;
+  if (resolver.refused.length === 0) return;
+  for (const problem of problems) {
+    const refused = resolver.refused.find((candidate) => problem.message === `Can't resolve $ref: ${candidate.message}`);
+    if (!refused) continue;
+    const node = (await at.node(problem)) as Record<string, unknown> | string | undefined;
+    const [kind, text] =
+      typeof node === "string"
+        ? ["mapping", node]
+        : typeof node?.$ref === "string"
+          ? ["$ref", node.$ref]
+          : typeof node?.externalValue === "string"
+            ? ["externalValue", node.externalValue]
+            : ["$ref", refused.absoluteRef];
+    throw new CodegenError(`${kind} "${text}" is refused: ${refused.reason}${refused.optIn ? `; ${OPT_IN_HINT}` : ""}`, at.where(problem));
+  }
+  // Redocly resolves refs in places it does not report on (extensions): refused all the same.
+  const [refused] = resolver.refused;
+  const shown = isUrl(refused!.absoluteRef) ? redactUrl(refused!.absoluteRef) : refused!.absoluteRef;
+  throw new CodegenError(`a $ref to "${shown}" is refused: ${refused!.reason}${refused!.optIn ? `; ${OPT_IN_HINT}` : ""}`, displayName);
+}
+
+async function throwFirstError(problems: readonly NormalizedProblem[], at: ProblemLocator): Promise<void> {
   const failure = problems.find((problem) => problem.severity === "error");
   if (!failure) return;
-  const pointer = failure.location?.[0]?.pointer;
   let message = oneLine(failure.message);
-  const ref = pointer ? (resolvePointer(parsed, pointer) as { $ref?: unknown } | undefined)?.$ref : undefined;
+  const ref = ((await at.node(failure)) as { $ref?: unknown } | undefined)?.$ref;
   if (/resolve \$ref/i.test(message) && typeof ref === "string") message = message.replace(/\$ref/, `$ref "${ref}"`);
-  throw new CodegenError(message, pointer ? `${displayName}${pointer}` : displayName);
+  throw new CodegenError(message, at.where(failure));
 }
 
 /** A chain of local `$ref`s that comes back to a ref already on it (`A -> B -> A`), where it closes. */
@@ -185,11 +284,21 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+function decodePointerSegment(raw: string): string {
+  let segment = raw;
+  try {
+    segment = decodeURIComponent(raw);
+  } catch {
+    // A key such as "100%" is not percent-encoded: keep it as written.
+  }
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
 function resolvePointer(document: unknown, ref: string): unknown {
   if (!ref.startsWith("#")) return undefined;
   let node: unknown = document;
   for (const raw of ref.slice(1).split("/").slice(1)) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    const segment = decodePointerSegment(raw);
     if (node === null || typeof node !== "object" || !(segment in node)) return undefined;
     node = (node as Record<string, unknown>)[segment];
   }

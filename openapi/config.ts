@@ -13,8 +13,11 @@
 //   are all set (and non-empty) in the environment is used.
 // - `className` defaults to one derived from the spec's title; `profile` ("prefect" | "generic") is
 //   detected from the spec when absent.
+// - `allowExternalRefs: true` lets the spec's `$ref`s read files outside its folder and fetch URLs of
+//   other origins (as --allow-external-refs does); by default they are refused.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { isInside } from "../codegen/output-dir.js";
 
 export const DEFAULT_CONFIG = "openapi/specs.json";
 
@@ -28,6 +31,8 @@ export interface SpecEntry {
   outDisplay: string;
   className?: string;
   profile?: "prefect" | "generic";
+  /** Lift the `$ref` confinement (see codegen/ref-policy.ts). */
+  allowExternalRefs?: boolean;
 }
 
 export interface SpecsConfig {
@@ -41,6 +46,8 @@ export class ConfigError extends Error {
   constructor(
     message: string,
     readonly location: string,
+    /** 2 for a config the CLI refuses outright (outputs that are equal or nested), else 1. */
+    readonly exitCode: 1 | 2 = 1,
   ) {
     super(message);
   }
@@ -88,7 +95,7 @@ export function loadSpecsConfig(file: string, env: NodeJS.ProcessEnv = process.e
   const entries = specs.map((entry: unknown, index): SpecEntry => {
     const where = `${absolute}#/specs/${index}`;
     if (typeof entry !== "object" || entry === null) throw new ConfigError("each spec must be an object", where);
-    const { name, input, out, className, profile } = entry as Record<string, unknown>;
+    const { name, input, out, className, profile, allowExternalRefs } = entry as Record<string, unknown>;
     if (typeof name !== "string" || !name) throw new ConfigError('"name" must be a non-empty string', where);
     if (names.has(name)) throw new ConfigError(`two specs are named "${name}"`, where);
     names.add(name);
@@ -98,11 +105,25 @@ export function loadSpecsConfig(file: string, env: NodeJS.ProcessEnv = process.e
     if (chosen === undefined) throw new ConfigError(`no "input" candidate has all its variables set: ${candidates.join(", ")}`, where);
     if (typeof out !== "string" || !out) throw new ConfigError('"out" must be a directory path', where);
     const outAbsolute = path.resolve(root, out);
-    if (outs.has(outAbsolute)) throw new ConfigError(`two specs write to "${out}"`, where);
+    if (outs.has(outAbsolute)) throw new ConfigError(`two specs write to "${out}"`, where, 2);
     outs.add(outAbsolute);
     if (className !== undefined && typeof className !== "string") throw new ConfigError('"className" must be a string', where);
     if (profile !== undefined && profile !== "prefect" && profile !== "generic") throw new ConfigError('"profile" must be "prefect" or "generic"', where);
-    return { name, input: chosen, out: outAbsolute, outDisplay: out, className, profile };
+    if (allowExternalRefs !== undefined && typeof allowExternalRefs !== "boolean") throw new ConfigError('"allowExternalRefs" must be true or false', where);
+    return { name, input: chosen, out: outAbsolute, outDisplay: out, className, profile, allowExternalRefs };
+  });
+  // Each run owns its output directory, so outputs must not overlap: the outer run would take the inner
+  // output for a stranger's files, and deleting the outer output (as its refusals advise) deletes the inner.
+  entries.forEach((entry, index) => {
+    const outer = entries.find((other) => other !== entry && isInside(entry.out, other.out));
+    if (outer) {
+      throw new ConfigError(
+        `the outputs of two specs are nested: "${entry.outDisplay}" (${entry.name}) is inside "${outer.outDisplay}" (${outer.name}); give each spec its own directory`,
+        `${absolute}#/specs/${index}`,
+        2,
+      );
+    }
   });
   return { file: absolute, root, specs: entries };
 }
+

@@ -1,16 +1,18 @@
 // The base every generated client class extends: one undici connection pool per client, an
 // openapi-fetch client for URL/query/body handling, and Prefect's HTTP behaviour in transport.ts.
 import createClient, { type Client } from "openapi-fetch";
-import { Agent } from "undici";
 import type { ManagedClient } from "../client.js";
 import { ClientClosedError, HTTPStatusError } from "../errors.js";
 import { requestEvents, type RequestEvent } from "../events.js";
+import { ConnectionPool } from "./connection-pool.js";
 import { CsrfSession } from "./csrf.js";
-import { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
+import { HTTPRequestError, HTTPTimeoutError, InvalidResponseBodyError, ResponseTooLargeError } from "./errors.js";
 import { staticHeaders } from "./headers.js";
 import { resolveSettings, type ClientSettings, type ResolvedSettings } from "./settings.js";
 import { PreparedRequest } from "./prepared-request.js";
+import { exceededResponseSize, parseRetryAfter } from "./retry.js";
 import { RequestParameterError, serializePath, serializeQuery } from "./serialize.js";
+import { follow, unfollow } from "./signal-fanout.js";
 import { HttpTransport } from "./transport.js";
 
 export type { ClientSettings } from "./settings.js";
@@ -53,7 +55,7 @@ function isJson(contentType: string | null): boolean {
 
 /** The base every generated client class extends. */
 export class OpenAPIClient<Paths extends {}> implements ManagedClient {
-  readonly #agent: Agent;
+  readonly #connections: ConnectionPool;
   readonly #settings: ResolvedSettings;
   readonly #transport: HttpTransport;
   /**
@@ -67,9 +69,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
   constructor(settings: ClientSettings) {
     const resolved = resolveSettings(settings);
     this.#settings = resolved;
-    // PREFECT_API_REQUEST_TIMEOUT bounds connecting, waiting for headers and each wait for body data,
-    // like httpx's connect/read timeouts in Prefect; the Agent applies it to every attempt for free.
-    this.#agent = new Agent({ connectTimeout: resolved.timeoutMs, headersTimeout: resolved.timeoutMs, bodyTimeout: resolved.timeoutMs });
+    this.#connections = new ConnectionPool(resolved);
     const headers = staticHeaders(settings, resolved.warn);
     const isClosed = () => this.#closed;
     let transport: HttpTransport;
@@ -79,7 +79,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
         transport.fetch(new PreparedRequest(`${resolved.baseUrl}/csrf-token?client=${encodeURIComponent(clientId)}`, { headers: { ...headers } })),
       resolved.now,
     );
-    transport = new HttpTransport(this.#agent, resolved, csrf, isClosed);
+    transport = new HttpTransport(this.#connections.agent, resolved, csrf, isClosed);
     this.#transport = transport;
     this.api = createClient<Paths>({
       baseUrl: resolved.baseUrl,
@@ -100,12 +100,16 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
     if (this.#closed) throw new ClientClosedError("The client cannot be opened again after closing. Create a new client instead.");
   }
 
-  /** Closes the connection pool (after in-flight requests finish) and stops retries that are waiting. */
+  /**
+   * Stops retries that are waiting and closes the connection pool: requests in flight get a short
+   * grace (CLOSE_GRACE_MS, connection-pool.ts) to finish, then their sockets are destroyed and they
+   * reject with ClientClosedError, so closing never waits on a silent or drip-feeding server.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#transport.close();
-    await this.#agent.close();
+    await this.#connections.close();
   }
 
   /**
@@ -117,34 +121,48 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
   protected async request<T>(method: HttpMethod, path: string, input: CallInput, options?: CallOptions): Promise<T> {
     if (this.#closed) throw new ClientClosedError();
     const startedAt = requestEvents.hasSubscribers ? performance.now() : -1;
-    let result: { data?: unknown; error?: unknown; response: Response };
+    const callerSignal = options?.signal;
+    // undici adds a listener per request to the signal it gets, so one signal shared by many calls
+    // would collect them: each call gets its own signal, following the caller's (signal-fanout.ts).
+    const callSignal = callerSignal === undefined ? undefined : new AbortController();
+    if (callSignal !== undefined) follow(callerSignal!, callSignal);
+    let response: Response | undefined;
     let text: string;
     try {
-      result = await (this.api as unknown as UntypedFetchClient).request(method, path, {
+      const result = await (this.api as unknown as UntypedFetchClient).request(method, path, {
         // openapi-fetch fills placeholders only when it has a path object: give it one, so a missing
         // parameter is an error rather than a literal "{id}" in the URL.
         params: { path: input.path ?? NO_PATH_PARAMETERS, query: options?.query },
         body: input.body,
         headers: options?.headers,
-        signal: options?.signal,
+        signal: callSignal?.signal,
         timeout: options?.timeout,
         // "stream" makes openapi-fetch leave a 2xx body unread, so we can choose JSON or text below.
         parseAs: "stream",
       });
-      const response = result.response;
+      response = result.response;
       if (startedAt >= 0) this.#publish(startedAt, method, path, response.url, response.status);
       if (!response.ok) throw this.#statusError(method, path, result.error, response);
       if (result.data === undefined) return undefined as T; // 204, HEAD or an empty body
       text = await response.text();
       if (!isJson(response.headers.get("content-type"))) return text as T;
     } catch (error) {
-      const normalized = this.#normalizeError(error, method, path, options?.signal);
+      // Once the headers are in, errors name the URL that was sent (placeholders filled, redirects followed).
+      const url = response?.url || `${this.#settings.baseUrl}${path}`;
+      const normalized = this.#normalizeError(error, method, path, url, callerSignal);
       if (startedAt >= 0 && !(normalized instanceof HTTPStatusError)) {
-        this.#publish(startedAt, method, path, `${this.#settings.baseUrl}${path}`, undefined, normalized);
+        this.#publish(startedAt, method, path, (normalized as { url?: string } | undefined)?.url ?? url, undefined, normalized);
       }
       throw normalized;
+    } finally {
+      if (callSignal !== undefined) unfollow(callerSignal!, callSignal);
     }
-    return (text === "" ? undefined : JSON.parse(text)) as T;
+    if (text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new InvalidResponseBodyError({ method, url: response!.url, status: response!.status, cause: error });
+    }
   }
 
   #publish(startedAt: number, method: string, path: string, url: string, status: number | undefined, error?: unknown): void {
@@ -155,7 +173,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
 
   #statusError(method: string, path: string, error: unknown, response: Response): HTTPStatusError {
     const detail = (error as { detail?: unknown } | null | undefined)?.detail ?? error;
-    return HTTPStatusError.from({
+    const statusError = HTTPStatusError.from({
       status: response.status,
       method,
       url: response.url || `${this.#settings.baseUrl}${path}`,
@@ -163,15 +181,28 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
       body: error,
       headers: response.headers,
     });
+    // The stack is rendered on first access, so it shows the amended message too.
+    statusError.message += this.#retryAfterNote(response);
+    return statusError;
+  }
+
+  /** Why a retryable status was not retried when its Retry-After asked for more than maxRetryDelayMs. */
+  #retryAfterNote(response: Response): string {
+    const settings = this.#settings;
+    if (!settings.retryCodes.has(response.status)) return "";
+    const seconds = parseRetryAfter(response.headers.get("retry-after"));
+    if (seconds === undefined || seconds * 1000 <= settings.maxRetryDelayMs) return "";
+    return ` (not retried: Retry-After asks for ${Math.ceil(seconds)} s, more than maxRetryDelayMs allows, ${settings.maxRetryDelayMs} ms)`;
   }
 
   /** Errors from reading a body (after the transport returned) get the same classes as the transport's own. */
-  #normalizeError(error: unknown, method: string, path: string, signal: AbortSignal | undefined): unknown {
+  #normalizeError(error: unknown, method: string, path: string, url: string, signal: AbortSignal | undefined): unknown {
     if (error instanceof HTTPStatusError || error instanceof HTTPRequestError || error instanceof ClientClosedError) return error;
     if (error instanceof RequestParameterError) return error.inOperation(`${method.toUpperCase()} ${path}`);
-    if (signal?.aborted && error === signal.reason) return error;
     if (signal?.aborted) return signal.reason;
-    const url = `${this.#settings.baseUrl}${path}`;
+    // close() destroyed the socket the body was coming in on
+    if (this.#closed) return new ClientClosedError();
+    if (exceededResponseSize(error)) return new ResponseTooLargeError({ method, url, attempts: 1, cause: error, limit: this.#settings.maxResponseBytes });
     const failure = error as { name?: string; cause?: { code?: string } };
     if (failure?.name === "TimeoutError" || failure?.cause?.code === "UND_ERR_BODY_TIMEOUT") {
       return new HTTPTimeoutError({ method, url, attempts: 1, cause: error });

@@ -7,9 +7,14 @@
  */
 export const MAX_MAINTENANCE_WAITS = 30;
 
+/** The longest delay Node's timers take: setTimeout turns anything above 2^31 - 1 ms into 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The delay before retry number `retry` (1-based): `Retry-After` seconds if the response sent one,
- * else `2 ** retry` units (2, 4, 8, 16, 32 s with the 1 s default unit), with jitter.
+ * else `2 ** retry` units (2, 4, 8, 16, 32 s with the 1 s default unit), with jitter; never more than
+ * `maxDelayMs`. A `Retry-After` asking for more than `maxDelayMs` returns `Infinity`: not worth
+ * waiting for, the caller gets the response instead (a server asking for 12 days means "not now").
  *
  * Jitter follows Prefect's `clamped_poisson_interval`/`bounded_poisson_interval` in range (a
  * back-off lands between about 0.82x and (1 + factor)x; a Retry-After between r and (1 + factor)r,
@@ -22,17 +27,20 @@ export function retryDelayMs(
   baseDelayMs: number,
   jitterFactor: number,
   random: () => number = Math.random,
+  maxDelayMs: number = MAX_TIMER_MS,
 ): number {
   const retryAfterSeconds = parseRetryAfter(retryAfter);
   if (retryAfterSeconds !== undefined) {
     const delay = retryAfterSeconds * 1000;
-    return delay + delay * jitterFactor * random();
+    if (delay > maxDelayMs) return Number.POSITIVE_INFINITY;
+    return Math.min(delay + delay * jitterFactor * random(), maxDelayMs);
   }
-  const delay = 2 ** retry * baseDelayMs;
+  // Capped before the jitter too: 2 ** 1024 units would make the jitter range NaN.
+  const delay = Math.min(2 ** retry * baseDelayMs, maxDelayMs);
   if (delay === 0 || jitterFactor === 0) return delay;
   const lower = delay * (1 - jitterFactor * 0.9);
   const upper = delay * (1 + jitterFactor);
-  return lower + (upper - lower) * random();
+  return Math.min(lower + (upper - lower) * random(), maxDelayMs);
 }
 
 /** Seconds from `Retry-After`: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -61,13 +69,24 @@ const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTU
 
 export type NetworkFailure = "transient" | "connect" | "timeout" | undefined;
 
-/** Classifies an error thrown by undici's fetch; `undefined` means "not a network failure, do not retry". */
+/**
+ * Classifies an error thrown by undici's fetch; `undefined` means "not a network failure, do not retry".
+ * A response undici cannot parse (a malformed status line or header: `HTTPParserError`, whose `code`
+ * undici 7 leaves unset) is transient, like httpx's RemoteProtocolError, which Prefect retries.
+ */
 export function classifyNetworkError(error: unknown): NetworkFailure {
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  const cause = (error as { cause?: { code?: string; name?: string } } | undefined)?.cause;
+  if (cause?.name === "HTTPParserError" || (error as { name?: string } | undefined)?.name === "HTTPParserError") return "transient";
   const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
   if (code === undefined) return undefined;
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "timeout";
   if (TRANSIENT_CODES.has(code)) return "transient";
   if (CONNECT_CODES.has(code)) return "connect";
   return undefined;
+}
+
+/** A body went over the Agent's `maxResponseSize` (undici destroyed the socket): never retried, the same request gets the same body. */
+export function exceededResponseSize(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return (cause?.code ?? (error as { code?: string } | undefined)?.code) === "UND_ERR_RES_EXCEEDED_MAX_SIZE";
 }

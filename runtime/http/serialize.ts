@@ -6,6 +6,8 @@
 // (path: simple; query: form + explode for arrays, deepObject for objects) and refuse, before
 // anything is sent, every value that would send a request other than the one the caller wrote.
 
+import { recogniseAcrossCopies } from "../errors.js";
+
 /** A path or query parameter's value cannot be sent as the caller wrote it; nothing was sent. */
 export class RequestParameterError extends TypeError {
   override name = "RequestParameterError";
@@ -112,3 +114,5 @@ export function serializeQuery(query: Record<string, unknown> | undefined): stri
   }
   return pairs.join("&");
 }
+
+recogniseAcrossCopies(RequestParameterError, "RequestParameterError");

@@ -1,5 +1,7 @@
 // Client settings: what a caller may pass, the defaults Prefect uses, and `settingsFromEnv`, which
 // reads the same PREFECT_* variables as Prefect's Python client.
+import { recogniseAcrossCopies } from "../errors.js";
+import { MAX_TIMER_MS } from "./retry.js";
 
 /** Prefect's server API version (Python client: `SERVER_API_VERSION`). */
 export const PREFECT_API_VERSION = "0.8.4";
@@ -25,6 +27,17 @@ export interface ClientSettings {
   retryJitterFactor?: number;
   /** The unit of the `2 ** attempt` back-off, 1000 ms by default; tests make it small. */
   retryBaseDelayMs?: number;
+  /**
+   * INJECT_CLIENT_MAX_RETRY_DELAY (seconds; 300 s): the longest wait before a retry. Back-off stops
+   * growing there; a Retry-After asking for more ends the retries with the response's HTTPStatusError.
+   */
+  maxRetryDelayMs?: number;
+  /** INJECT_CLIENT_MAX_RESPONSE_BYTES (256 MiB): larger 2xx bodies end the call with ResponseTooLargeError. */
+  maxResponseBytes?: number;
+  /** INJECT_CLIENT_MAX_ERROR_BODY_BYTES (64 KiB): error bodies (HTTPStatusError.body) are cut there. */
+  maxErrorBodyBytes?: number;
+  /** INJECT_CLIENT_MAX_CONNECTIONS (100): open connections per origin; further requests queue. */
+  maxConnections?: number;
   /** PREFECT_CLIENT_CSRF_SUPPORT_ENABLED (true). */
   csrfEnabled?: boolean;
   userAgent?: string;
@@ -42,12 +55,17 @@ export interface ClientSettings {
 export class ClientSettingsError extends Error {
   override name = "ClientSettingsError";
 }
+recogniseAcrossCopies(ClientSettingsError, "ClientSettingsError");
 
 const DEFAULTS = {
   timeoutMs: 60_000,
   maxRetries: 5,
   retryJitterFactor: 0.2,
   retryBaseDelayMs: 1_000,
+  maxRetryDelayMs: 300_000,
+  maxResponseBytes: 256 * 1024 * 1024,
+  maxErrorBodyBytes: 64 * 1024,
+  maxConnections: 100, // httpx's default pool limit, under Prefect's client
   csrfEnabled: true,
 } as const;
 
@@ -59,6 +77,10 @@ export interface ResolvedSettings {
   retryCodes: ReadonlySet<number>;
   retryJitterFactor: number;
   retryBaseDelayMs: number;
+  maxRetryDelayMs: number;
+  maxResponseBytes: number;
+  maxErrorBodyBytes: number;
+  maxConnections: number;
   csrfEnabled: boolean;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => number;
@@ -139,6 +161,14 @@ export function resolveSettings(settings: ClientSettings): ResolvedSettings {
   check(Number.isFinite(retryJitterFactor) && retryJitterFactor >= 0, "retryJitterFactor", "a number >= 0", retryJitterFactor);
   const retryBaseDelayMs = settings.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs;
   check(Number.isFinite(retryBaseDelayMs) && retryBaseDelayMs >= 0, "retryBaseDelayMs", "a number >= 0", retryBaseDelayMs);
+  const maxRetryDelayMs = settings.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
+  check(Number.isFinite(maxRetryDelayMs) && maxRetryDelayMs >= 0 && maxRetryDelayMs <= MAX_TIMER_MS, "maxRetryDelayMs", `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, maxRetryDelayMs);
+  const maxResponseBytes = settings.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+  check(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 1, "maxResponseBytes", "an integer >= 1", maxResponseBytes);
+  const maxErrorBodyBytes = settings.maxErrorBodyBytes ?? DEFAULTS.maxErrorBodyBytes;
+  check(Number.isSafeInteger(maxErrorBodyBytes) && maxErrorBodyBytes >= 0, "maxErrorBodyBytes", "an integer >= 0", maxErrorBodyBytes);
+  const maxConnections = settings.maxConnections ?? DEFAULTS.maxConnections;
+  check(Number.isSafeInteger(maxConnections) && maxConnections >= 1, "maxConnections", "an integer >= 1", maxConnections);
   for (const code of settings.retryExtraCodes ?? []) {
     check(Number.isInteger(code) && code >= 100 && code <= 599, "retryExtraCodes", "HTTP status codes (100-599)", code);
   }
@@ -150,6 +180,10 @@ export function resolveSettings(settings: ClientSettings): ResolvedSettings {
     retryCodes: new Set([...DEFAULT_RETRY_CODES, ...(settings.retryExtraCodes ?? [])]),
     retryJitterFactor,
     retryBaseDelayMs,
+    maxRetryDelayMs,
+    maxResponseBytes,
+    maxErrorBodyBytes,
+    maxConnections,
     csrfEnabled: settings.csrfEnabled ?? DEFAULTS.csrfEnabled,
     sleep: settings.sleep ?? abortableSleep,
     now: settings.now ?? Date.now,
@@ -262,6 +296,20 @@ export function settingsFromEnv(env: Env = process.env): ClientSettings {
   if (jitter !== undefined) settings.retryJitterFactor = jitter;
   const csrf = readBoolean(env, "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED");
   if (csrf !== undefined) settings.csrfEnabled = csrf;
+  // Not Prefect settings (Prefect has no such limits), hence our own prefix.
+  const maxRetryDelaySeconds = readNumber(env, "INJECT_CLIENT_MAX_RETRY_DELAY");
+  if (maxRetryDelaySeconds !== undefined) {
+    if (maxRetryDelaySeconds * 1000 > MAX_TIMER_MS) {
+      throw envError("INJECT_CLIENT_MAX_RETRY_DELAY", `a number of seconds from 0 to ${Math.floor(MAX_TIMER_MS / 1000)}`, String(maxRetryDelaySeconds));
+    }
+    settings.maxRetryDelayMs = maxRetryDelaySeconds * 1000;
+  }
+  const maxResponseBytes = readNumber(env, "INJECT_CLIENT_MAX_RESPONSE_BYTES", { integer: true, min: 1 });
+  if (maxResponseBytes !== undefined) settings.maxResponseBytes = maxResponseBytes;
+  const maxErrorBodyBytes = readNumber(env, "INJECT_CLIENT_MAX_ERROR_BODY_BYTES", { integer: true });
+  if (maxErrorBodyBytes !== undefined) settings.maxErrorBodyBytes = maxErrorBodyBytes;
+  const maxConnections = readNumber(env, "INJECT_CLIENT_MAX_CONNECTIONS", { integer: true, min: 1 });
+  if (maxConnections !== undefined) settings.maxConnections = maxConnections;
   const headers = readHeaders(env, "PREFECT_CLIENT_CUSTOM_HEADERS");
   if (headers !== undefined) settings.headers = headers;
   return settings;

@@ -1,5 +1,7 @@
 // The `fetch` openapi-fetch calls: sends one prepared request over the client's own undici Agent and
-// applies Prefect's rules around it (CSRF headers, retries, per-attempt timeouts, maintenance waits).
+// applies Prefect's rules around it (CSRF headers, retries, per-attempt timeouts, maintenance waits),
+// plus the limits a hostile server must not get past (redirects.ts, read-body.ts; the pool's own caps
+// are in connection-pool.ts).
 //
 // Why a hand-written loop instead of undici's RetryAgent/RetryHandler: undici's fetch hands the
 // dispatcher the request body as a one-shot async iterator, so RetryHandler cannot replay POST/PATCH
@@ -10,8 +12,11 @@
 import { Agent, fetch as undiciFetch, type Dispatcher, type HeadersInit } from "undici";
 import { ClientClosedError } from "../errors.js";
 import { CSRF_METHODS, INVALID_TOKEN_MARKER, type CsrfSession } from "./csrf.js";
-import { HTTPRequestError, HTTPTimeoutError } from "./errors.js";
-import { MAX_MAINTENANCE_WAITS, classifyNetworkError, retryDelayMs } from "./retry.js";
+import { HTTPRedirectError, HTTPRequestError, HTTPTimeoutError, ResponseTooLargeError } from "./errors.js";
+import { discardBody, readTextUpTo } from "./read-body.js";
+import { BODY_HEADERS, nextHop } from "./redirects.js";
+import { MAX_MAINTENANCE_WAITS, classifyNetworkError, exceededResponseSize, retryDelayMs } from "./retry.js";
+import { follow, unfollow } from "./signal-fanout.js";
 import type { PreparedRequest } from "./prepared-request.js";
 import type { ResolvedSettings } from "./settings.js";
 
@@ -20,13 +25,13 @@ function isReplayable(body: PreparedRequest["body"]): boolean {
   return body === null || typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams || body instanceof Blob || body instanceof FormData;
 }
 
-/** Reads a response we will not return, so its connection goes back to the pool. */
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.arrayBuffer();
-  } catch {
-    // the connection is closed either way
-  }
+/** What an attempt was: for error messages and for telling our own timeout from other aborts. */
+interface Attempt {
+  method: string;
+  url: string;
+  attempts: number;
+  timeout: number | undefined;
+  timeoutSignal: AbortSignal | undefined;
 }
 
 export class HttpTransport {
@@ -34,6 +39,8 @@ export class HttpTransport {
   readonly #settings: ResolvedSettings;
   readonly #csrf: CsrfSession;
   readonly #isClosed: () => boolean;
+  /** Error bodies are cut here; never above the Agent's own limit, which would fail the read instead. */
+  readonly #errorBodyLimit: number;
   /** Aborted on close so that a retry waiting out its back-off stops waiting. */
   readonly #closing = new AbortController();
   /** Prefect retries refused connections only to a server that has answered before. */
@@ -44,6 +51,7 @@ export class HttpTransport {
     this.#settings = settings;
     this.#csrf = csrf;
     this.#isClosed = isClosed;
+    this.#errorBodyLimit = Math.min(settings.maxErrorBodyBytes, settings.maxResponseBytes);
   }
 
   /** Stops back-off waits; the caller closes the agent. */
@@ -52,21 +60,26 @@ export class HttpTransport {
   }
 
   /**
-   * Resolves with the first response that is not retried (2xx, a non-retryable error status, or the
-   * last retryable one once attempts are used up, without sleeping after it); rejects with
-   * ClientClosedError, the caller's abort reason, HTTPTimeoutError or HTTPRequestError.
+   * Resolves with the first response that is not retried or redirected (2xx with its body unread; any
+   * other status with its body read, at most `maxErrorBodyBytes` of it, the last retryable one once
+   * attempts are used up, without sleeping after it); rejects with ClientClosedError, the caller's
+   * abort reason, HTTPTimeoutError or HTTPRequestError (ResponseTooLargeError, HTTPRedirectError).
    * An arrow function so that it is bound once, not per request.
    */
   readonly fetch = async (request: PreparedRequest): Promise<Response> => {
     const settings = this.#settings;
-    const method = request.method;
     const csrf = this.#csrf;
-    const protectedByCsrf = CSRF_METHODS.has(method);
-    const maxRetries = isReplayable(request.body) ? settings.maxRetries : 0;
+    // A redirect may change these; the request's own fields describe the call as it was made.
+    let method = request.method;
+    let url = request.url;
+    let body = request.body;
+    let protectedByCsrf = CSRF_METHODS.has(method);
+    const maxRetries = isReplayable(body) ? settings.maxRetries : 0;
     // A per-call timeout replaces the Agent's idle timeouts for this call (so it can also be longer).
     const dispatcher = request.timeout === undefined ? this.#agent : this.#agent.compose(idleTimeouts(request.timeout));
     let retries = 0;
     let maintenanceWaits = 0;
+    let redirects = 0;
     let csrfRetried = false;
 
     for (;;) {
@@ -80,35 +93,64 @@ export class HttpTransport {
 
       let response: Response;
       try {
-        response = (await undiciFetch(request.url, {
+        response = (await undiciFetch(url, {
           method,
           headers: request.headers as unknown as HeadersInit,
-          body: request.body as never,
+          body: body as never,
           signal,
           dispatcher,
+          redirect: "manual", // redirects.ts decides which ones to follow
         })) as unknown as Response;
       } catch (error) {
-        if (request.signal?.aborted) throw request.signal.reason;
-        if (this.#isClosed()) throw new ClientClosedError();
+        const attempt = { method, url, attempts: retries + maintenanceWaits + 1, timeout: request.timeout, timeoutSignal };
         let failure = timeoutSignal?.aborted ? "timeout" : classifyNetworkError(error);
         if (failure === "connect" && !this.#answeredBefore) failure = undefined;
-        const attempts = retries + maintenanceWaits + 1;
-        if (failure === undefined || retries >= maxRetries) {
-          const init = { method, url: request.url, attempts, cause: timeoutSignal?.aborted ? new Error(`no response within ${request.timeout} ms`) : error };
-          throw failure === "timeout" ? new HTTPTimeoutError(init) : new HTTPRequestError(init);
-        }
+        if (failure === undefined || retries >= maxRetries || request.signal?.aborted || this.#isClosed()) throw this.#failure(error, attempt, request);
         retries++;
-        await this.#wait(retryDelayMs(retries, null, settings.retryBaseDelayMs, settings.retryJitterFactor), request.signal);
+        await this.#wait(retryDelayMs(retries, null, settings.retryBaseDelayMs, settings.retryJitterFactor, Math.random, settings.maxRetryDelayMs), request.signal);
         continue;
       }
       this.#answeredBefore = true;
 
       const status = response.status;
-      if (status < 400) return response;
+      if (status < 300) {
+        const declared = response.headers.get("content-length");
+        // (A HEAD response declares the length of a body it does not send.)
+        if (declared !== null && Number(declared) > settings.maxResponseBytes && method !== "HEAD") {
+          // Refused before reading a byte: buffering would end in V8's out-of-memory abort, which no one can catch.
+          response.body?.cancel().catch(() => undefined);
+          const init = { method, url, attempts: retries + maintenanceWaits + 1, cause: undefined, limit: settings.maxResponseBytes, declared: Number(declared) };
+          throw new ResponseTooLargeError(init);
+        }
+        return response;
+      }
+      const attempt = { method, url, attempts: retries + maintenanceWaits + 1, timeout: request.timeout, timeoutSignal };
+
+      if (status < 400) {
+        const origin = new URL(request.url).origin;
+        const hop = nextHop(status, response.headers.get("location"), url, method, origin, redirects);
+        if (hop === undefined) return this.#errorResponse(response, attempt, request);
+        if ("refused" in hop) {
+          response.body?.cancel().catch(() => undefined);
+          throw new HTTPRedirectError({ method, url, attempts: attempt.attempts, status, fromOrigin: origin, toOrigin: hop.toOrigin, reason: hop.refused });
+        }
+        // A body that can be read only once cannot go along: the caller gets the redirect as a status error.
+        if (!hop.dropBody && !isReplayable(body)) return this.#errorResponse(response, attempt, request);
+        await discardBody(response, this.#errorBodyLimit);
+        redirects++;
+        url = hop.url;
+        method = hop.method;
+        protectedByCsrf = CSRF_METHODS.has(method);
+        if (hop.dropBody) {
+          body = null;
+          for (const name of BODY_HEADERS) request.headers.delete(name);
+        }
+        continue;
+      }
 
       if (status === 403 && protectedByCsrf && csrf.enabled && !csrfRetried) {
         // Prefect clears the token, fetches a new one and sends the request once more.
-        const text = await response.text();
+        const text = await this.#readErrorBody(response, attempt, request);
         if (text.includes(INVALID_TOKEN_MARKER)) {
           csrfRetried = true;
           csrf.invalidate();
@@ -117,30 +159,60 @@ export class HttpTransport {
         return rebuild(response, text);
       }
 
-      if (!settings.retryCodes.has(status)) return response;
-      let retryNumber: number;
-      if (response.headers.get("prefect-maintenance") === "true" && maintenanceWaits < MAX_MAINTENANCE_WAITS) {
-        maintenanceWaits++;
-        retryNumber = Math.max(retries, 1);
-      } else {
-        if (retries >= maxRetries) return response; // Unlike Prefect: no sleep after the last attempt.
-        retryNumber = ++retries;
-      }
-      const delay = retryDelayMs(retryNumber, response.headers.get("retry-after"), settings.retryBaseDelayMs, settings.retryJitterFactor);
-      await discard(response);
+      if (!settings.retryCodes.has(status)) return this.#errorResponse(response, attempt, request);
+      const maintenance = maintenanceWaits < MAX_MAINTENANCE_WAITS && response.headers.get("prefect-maintenance") === "true";
+      if (!maintenance && retries >= maxRetries) return this.#errorResponse(response, attempt, request); // Unlike Prefect: no sleep after the last attempt.
+      const retryNumber = maintenance ? Math.max(retries, 1) : retries + 1;
+      const delay = retryDelayMs(retryNumber, response.headers.get("retry-after"), settings.retryBaseDelayMs, settings.retryJitterFactor, Math.random, settings.maxRetryDelayMs);
+      // Retry-After asks for longer than maxRetryDelayMs: the caller gets the status error now (client.ts names the delay).
+      if (delay === Number.POSITIVE_INFINITY) return this.#errorResponse(response, attempt, request);
+      if (maintenance) maintenanceWaits++;
+      else retries = retryNumber;
+      await discardBody(response, this.#errorBodyLimit);
       await this.#wait(delay, request.signal);
     }
   };
 
+  /** An error response with its body read (cut at the error-body limit), as openapi-fetch expects one. */
+  async #errorResponse(response: Response, attempt: Attempt, request: PreparedRequest): Promise<Response> {
+    return rebuild(response, await this.#readErrorBody(response, attempt, request));
+  }
+
+  async #readErrorBody(response: Response, attempt: Attempt, request: PreparedRequest): Promise<string> {
+    try {
+      return await readTextUpTo(response, this.#errorBodyLimit);
+    } catch (error) {
+      throw this.#failure(error, attempt, request);
+    }
+  }
+
+  /** The error a failed attempt ends the call with. */
+  #failure(error: unknown, attempt: Attempt, request: PreparedRequest): unknown {
+    if (request.signal?.aborted) return request.signal.reason;
+    if (this.#isClosed()) return new ClientClosedError();
+    const { method, url, attempts } = attempt;
+    if (attempt.timeoutSignal?.aborted) return new HTTPTimeoutError({ method, url, attempts, cause: new Error(`no response within ${attempt.timeout} ms`) });
+    if (exceededResponseSize(error)) return new ResponseTooLargeError({ method, url, attempts, cause: error, limit: this.#settings.maxResponseBytes });
+    const init = { method, url, attempts, cause: error };
+    return classifyNetworkError(error) === "timeout" ? new HTTPTimeoutError(init) : new HTTPRequestError(init);
+  }
+
   async #wait(ms: number, callerSignal: AbortSignal | null): Promise<void> {
     if (ms <= 0) return;
     const closing = this.#closing.signal;
+    // A controller per wait, so neither the client-wide closing signal nor the caller's collects listeners.
+    const controller = new AbortController();
+    follow(closing, controller);
+    if (callerSignal) follow(callerSignal, controller);
     try {
-      await this.#settings.sleep(ms, callerSignal ? AbortSignal.any([callerSignal, closing]) : closing);
+      await this.#settings.sleep(ms, controller.signal);
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
       if (closing.aborted) throw new ClientClosedError();
       throw error;
+    } finally {
+      unfollow(closing, controller);
+      if (callerSignal) unfollow(callerSignal, controller);
     }
     // A custom sleep may ignore the signal.
     if (callerSignal?.aborted) throw callerSignal.reason;
@@ -154,7 +226,8 @@ function idleTimeouts(ms: number): Dispatcher.DispatcherComposeInterceptor {
 
 /** A response whose body we already read as text, returned as if unread. Keeps the URL for error messages. */
 function rebuild(response: Response, text: string): Response {
-  const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // A 304 may not have a body, not even an empty one.
+  const copy = new Response(response.status === 304 ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
   Object.defineProperty(copy, "url", { value: response.url });
   return copy;
 }

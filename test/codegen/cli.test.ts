@@ -167,20 +167,27 @@ describe("config with several specs, and --check", () => {
     expect(check.stdout).toMatch(/all current\n$/);
   });
 
-  it("--check names exactly the stale files, across specs, and exits 1", async () => {
+  it("--check names exactly the stale files, across specs, and exits 1; a user's file is neither stale nor removed", async () => {
     const edited = path.join(project, "generated/split/index.ts");
     writeFileSync(edited, `${readFileSync(edited, "utf8")}\n// a hand edit\n`);
+    rmSync(path.join(project, "generated/pets/methods.d.ts"));
     writeFileSync(path.join(project, "generated/pets/extra.ts"), "export {};\n");
     const result = await runCli(["generate", "--check"], { cwd: project, env: { PETS_URL: undefined } });
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain(`pets: stale (${path.join("generated/pets/extra.ts")})`);
+    expect(result.stdout).toContain(`pets: stale (${path.join("generated/pets/methods.d.ts")})`);
     expect(result.stdout).toContain(`split: stale (${path.join("generated/split/index.ts")})`);
     expect(result.stdout).toMatch(/2 stale; run `inject-client generate`/);
     // --check writes nothing.
     expect(readFileSync(edited, "utf8")).toContain("// a hand edit");
 
-    expect((await runCli(["generate"], { cwd: project, env: { PETS_URL: undefined } })).status).toBe(0);
-    expect(existsSync(path.join(project, "generated/pets/extra.ts"))).toBe(false);
+    // A generated file edited by hand is not overwritten without --force (exit 2); the user's extra.ts stays.
+    const refused = await runCli(["generate"], { cwd: project, env: { PETS_URL: undefined } });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^inject-client: error: split: refusing to overwrite generated\/split\/index\.ts: it was edited after inject-client wrote it; .*--force/);
+    expect(readFileSync(edited, "utf8")).toContain("// a hand edit");
+    expect((await runCli(["generate", "--force"], { cwd: project, env: { PETS_URL: undefined } })).status).toBe(0);
+    expect(readFileSync(edited, "utf8")).not.toContain("// a hand edit");
+    expect(readFileSync(path.join(project, "generated/pets/extra.ts"), "utf8")).toBe("export {};\n");
     expect((await runCli(["generate", "--check"], { cwd: project, env: { PETS_URL: undefined } })).status).toBe(0);
   });
 
