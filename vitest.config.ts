@@ -1,4 +1,5 @@
-import { injectClient } from "inject-client/vite";
+import { fileURLToPath } from "node:url";
+import { injectClient } from "@inject-client/transformer/vite";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]],
+    // settingsFromEnv reads Prefect's profiles.toml: keep the developer's own profiles out of the tests.
+    env: { PREFECT_HOME: fileURLToPath(new URL(".tmp/no-prefect-home", import.meta.url)), PREFECT_PROFILES_PATH: "" },
   },
 });

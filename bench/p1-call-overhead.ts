@@ -57,7 +57,7 @@ export async function compileFixture(): Promise<string> {
         compilerOptions: {
           ...benchCompilerOptions,
           outDir: "dist",
-          plugins: [{ transform: "inject-client/transformer" }],
+          plugins: [{ transform: "@inject-client/transformer" }],
         },
         include: ["src"],
       },
@@ -88,7 +88,7 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
       "of a machine shared with other work, which separate measurements do not.",
   };
   if (!existsSync(bin.transformer) || !existsSync(bin.tspc)) {
-    return { ...base, tables: [], goals: [], notes: [], skipped: "transformer not built (dist/transformer/cjs/index.js missing: run `npm run build`)" };
+    return { ...base, tables: [], goals: [], notes: [], skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)" };
   }
   const rounds = options.rounds ?? (options.quick ? 1 : 5);
   const dir = await compileFixture();

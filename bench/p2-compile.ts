@@ -115,9 +115,9 @@ export function generateProject(files: number): { dir: string; tagged: number; f
   const config = (outDir: string, plugins?: unknown[]) =>
     `${JSON.stringify({ compilerOptions: { ...benchCompilerOptions, outDir, ...(plugins ? { plugins } : {}) }, include: ["src"] }, null, 2)}\n`;
   writeFileSync(path.join(dir, "tsconfig.tsc.json"), config("out-tsc"));
-  writeFileSync(path.join(dir, "tsconfig.tspc.json"), config("out-tspc", [{ transform: "inject-client/transformer" }]));
+  writeFileSync(path.join(dir, "tsconfig.tspc.json"), config("out-tspc", [{ transform: "@inject-client/transformer" }]));
   writeFileSync(path.join(dir, "tsconfig.tspc-bare.json"), config("out-tspc-bare"));
-  writeFileSync(path.join(dir, "tsconfig.installed.json"), config("out-installed", [{ transform: "inject-client/transformer" }]));
+  writeFileSync(path.join(dir, "tsconfig.installed.json"), config("out-installed", [{ transform: "@inject-client/transformer" }]));
   return { dir, tagged, functions: (files - 1) * FUNCTIONS_PER_FILE };
 }
 
@@ -155,7 +155,7 @@ export async function runCompile(options: CompileOptions): Promise<SectionResult
       `runs the plugin the way a persistent setup does. ${options.runs} alternated run(s) each after one warm-up round (fills ts-patch's cache).`,
   };
   if (!existsSync(bin.transformer)) {
-    return { ...base, tables: [], goals: [], notes: [], skipped: "transformer not built (dist/transformer/cjs/index.js missing: run `npm run build`)" };
+    return { ...base, tables: [], goals: [], notes: [], skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)" };
   }
   const { dir, tagged, functions } = generateProject(options.files);
   const compile = (what: string, config: string, script: string, outDir: string): Contender => ({

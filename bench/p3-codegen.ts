@@ -66,7 +66,7 @@ export async function runCodegen(options: CodegenOptions): Promise<SectionResult
   const memNotes: string[] = [];
   const notes: string[] = [];
   const haveOurs = existsSync(bin.ours);
-  if (!haveOurs) notes.push("dist/codegen/cli.js is not built: ours is not measured (run `npm run build`).");
+  if (!haveOurs) notes.push("codegen/dist/cli.js is not built: ours is not measured (run `npm run build`).");
 
   for (const spec of cases) {
     // hey-api on GitHub takes ~26 s a run: the GitHub case gets the same run count, no extra warm-up.
@@ -122,7 +122,7 @@ export async function runCodegen(options: CodegenOptions): Promise<SectionResult
       title: "codegen time",
       method:
         `Each tool as a fresh CLI process (\`node <bin>\`, start-up included) writing into an empty directory under .tmp/bench; ` +
-        `${options.runs} alternated run(s) per tool after ${options.warmup} unrecorded warm-up round(s). Ours is \`node dist/codegen/cli.js generate --input <spec> --out <dir> --name <Class>\`; ` +
+        `${options.runs} alternated run(s) per tool after ${options.warmup} unrecorded warm-up round(s). Ours is \`node codegen/dist/cli.js generate --input <spec> --out <dir> --name <Class>\`; ` +
         "openapi-typescript is its CLI writing one .d.ts; hey-api is `openapi-ts -c @hey-api/client-fetch` (default plugins: types + sdk).",
       tables: [timeTable],
       goals: timeGoals,

@@ -106,7 +106,7 @@ export async function runTypecheck(options: TypecheckOptions): Promise<SectionRe
     );
     projects.push({ name: "ours: generated GitHubClient", dir: ours });
   } else {
-    notes.push("dist/codegen/cli.js is not built: ours is not measured.");
+    notes.push("codegen/dist/cli.js is not built: ours is not measured.");
   }
 
   // Each project must type-check cleanly, or its time means nothing.

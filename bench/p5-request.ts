@@ -81,7 +81,7 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
     const module = (await import(pathToFileURL(path.join(out, "index.ts")).href)) as { PrefectClient: typeof oursCtor };
     oursCtor = module.PrefectClient;
   } else {
-    notes.push("dist/codegen/cli.js is not built: ours is not measured.");
+    notes.push("codegen/dist/cli.js is not built: ours is not measured.");
   }
 
   const { port, child } = await startServer();

@@ -3,7 +3,7 @@
 // inject-client generate [--config openapi/specs.json] [--check]      (every spec of the config)
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, DEFAULT_CONFIG, loadSpecsConfig } from "../openapi/config.js";
+import { ConfigError, DEFAULT_CONFIG, loadSpecsConfig } from "./config.js";
 import { CodegenError } from "./errors.js";
 import { isUrl, redactUrl, specUrlProblem } from "./load-url.js";
 import { classNameProblem } from "./names.js";

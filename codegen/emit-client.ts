@@ -1,5 +1,5 @@
 // Emit the client with ts-morph, in two files:
-// - methods.d.ts: an interface with one method per operation, its JSDoc, and a signature that indexes
+// - methods.ts: an interface with one method per operation, its JSDoc, and a signature that indexes
 //   into the generated `paths` type (no restated types). A declaration file: with skipLibCheck, tsc
 //   resolves only the methods a project calls.
 // - index.ts: the class (constructor, fromEnv, the interface merged in) and a table saying how each
@@ -11,7 +11,7 @@ import type { Profile } from "./profile.js";
 
 export interface ClientFiles {
   "index.ts": string;
-  "methods.d.ts": string;
+  "methods.ts": string;
 }
 
 export interface ClientFileInput {
@@ -123,7 +123,7 @@ function newProject(): Project {
 }
 
 /**
- * methods.d.ts, written with the project's code writer: the signatures are already source text, so
+ * methods.ts (types only), written with the project's code writer: the signatures are already source text, so
  * nothing needs a syntax tree (parsing them, ~1.5 MB on GitHub's spec, took a third of a second).
  */
 function emitMethods(project: Project, { className, operations, header }: ClientFileInput): string {
@@ -148,8 +148,16 @@ function emitMethods(project: Project, { className, operations, header }: Client
     });
   });
   writer.newLine();
-  return `${header}\n${writer.toString().replace(/\n{3,}/g, "\n\n")}`;
+  return `${header}${NO_CHECK}\n${writer.toString().replace(/\n{3,}/g, "\n\n")}`;
 }
+
+/**
+ * The first lines of methods.ts and types.ts after the header. They are `.ts`, not `.d.ts`, so that a project
+ * compiling the client with `outDir` + `declaration` emits their declarations (tsc never copies a `.d.ts`).
+ * `@ts-nocheck` keeps what `.d.ts` + `skipLibCheck` gave: tsc does not check these files themselves (on
+ * GitHub's spec, megabytes of types), only the code that uses them; their emitted `.d.ts` is unchanged.
+ */
+export const NO_CHECK = "// @ts-nocheck (types only: tsc checks the code that uses them, not this file)\n";
 
 const blankLine = (writer: CodeBlockWriter) => writer.blankLine();
 
@@ -229,7 +237,7 @@ export function emitClient(input: ClientFileInput): ClientFiles {
       type: "readonly [method: HttpMethod, path: string, pathParameters: readonly string[], body: boolean]",
     },
     [
-      `/** One row per method of \`${methodsInterface}\` (methods.d.ts has their signatures and docs). */`,
+      `/** One row per method of \`${methodsInterface}\` (methods.ts has their signatures and docs). */`,
       `const operations: Record<keyof ${methodsInterface}, Operation> = {`,
       ...operations.map((operation) => `  ${operationRow(operation)}`),
       "};",
@@ -239,7 +247,7 @@ export function emitClient(input: ClientFileInput): ClientFiles {
       name: className,
       isExported: true,
       extends: [methodsInterface],
-      docs: [{ description: `Merges the typed methods of methods.d.ts into the class below, which defines them from \`operations\`.` }],
+      docs: [{ description: `Merges the typed methods of methods.ts into the class below, which defines them from \`operations\`.` }],
     },
     {
       kind: StructureKind.Class,
@@ -297,5 +305,5 @@ static {
     .replace(/ extends (\w+) \{\n\}/, " extends $1 {}")
     .replace(/\n(  \/\*\*\n   \* Makes the class a key)/, "\n\n$1")
     .replace(/\n{3,}/g, "\n\n");
-  return { "index.ts": `${header}\n${text}`, "methods.d.ts": emitMethods(project, input) };
+  return { "index.ts": `${header}\n${text}`, "methods.ts": emitMethods(project, input) };
 }

@@ -1,5 +1,5 @@
 // One spec in, the generated files out (in memory): load -> relax request bodies -> types -> class.
-import { emitClient, sanitizeLineComment } from "./emit-client.js";
+import { emitClient, NO_CHECK, sanitizeLineComment } from "./emit-client.js";
 import { emitTypes } from "./emit-types.js";
 import { CodegenError } from "./errors.js";
 import { relaxRequestBodies, type LenientStats } from "./lenient.js";
@@ -13,7 +13,7 @@ export const GENERATOR = "inject-client";
 export interface GenerateOptions {
   /** A file path (relative to `cwd`) or an http(s) URL. */
   input: string;
-  /** The class name; from the spec's title when absent (`Prefect REST API` -> `PrefectRestApiClient`). */
+  /** The class name; when absent `PrefectClient` for the prefect profile, else from the spec's title (`Pet Store` -> `PetStoreClient`). */
   className?: string;
   /** `prefect` or `generic`; detected from the spec when absent. */
   profile?: ProfileName;
@@ -38,8 +38,9 @@ export async function generateClient(options: GenerateOptions): Promise<Generate
   if (problem) throw new CodegenError(problem);
   const spec = await loadSpec(options.input, { cwd: options.cwd, allowExternalRefs: options.allowExternalRefs });
   const { document } = spec;
-  const className = options.className ?? classNameFromTitle(document.info?.title);
   const profileName = options.profile ?? detectProfile(document);
+  // Prefect's spec is titled "Prefect REST API"; its client is `PrefectClient`, as in Prefect's Python client.
+  const className = options.className ?? (profileName === "prefect" ? "PrefectClient" : classNameFromTitle(document.info?.title));
 
   const operations = modelOperations(document, spec.displayName);
   const lenient = relaxRequestBodies(document);
@@ -54,10 +55,10 @@ export async function generateClient(options: GenerateOptions): Promise<Generate
   const files = new Map<string, string>();
   const client = emitClient({ className, operations, profile: PROFILES[profileName], title, header: `${header}\n` });
   files.set("index.ts", client["index.ts"]);
-  files.set("methods.d.ts", client["methods.d.ts"]);
+  files.set("methods.ts", client["methods.ts"]);
   files.set(
-    "types.d.ts",
-    `${header}\n// The spec's types, written by openapi-typescript; request bodies accept omitting fields that have a default.\n\n${types}`,
+    "types.ts",
+    `${header}\n${NO_CHECK}// The spec's types, written by openapi-typescript; request bodies accept omitting fields that have a default.\n\n${types}`,
   );
   return { files, className, profile: profileName, operations: operations.length, lenient };
 }

@@ -3,7 +3,7 @@
 //
 // {
 //   "generator": "inject-client", "version": "0.1.0", "complete": true,
-//   "files": { "index.ts": "<sha256>", "methods.d.ts": "<sha256>", "types.d.ts": "<sha256>" }
+//   "files": { "index.ts": "<sha256>", "methods.ts": "<sha256>", "types.ts": "<sha256>" }
 // }
 //
 // While a run replaces files the manifest says `"complete": false` and adds `"previous"`: for each name,
@@ -15,7 +15,7 @@ import { isPlainFileName } from "./output-names.js";
 
 const GENERATOR = "inject-client";
 /** This package's version; read through the package's own name, which resolves from sources and from dist/. */
-export const GENERATOR_VERSION: string = (createRequire(import.meta.url)("inject-client/package.json") as { version: string }).version;
+export const GENERATOR_VERSION: string = (createRequire(import.meta.url)("@inject-client/codegen/package.json") as { version: string }).version;
 
 export interface Manifest {
   version: string;

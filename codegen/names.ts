@@ -17,7 +17,7 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
  * the static factory, and what every object inherits.
  */
 export const CLASS_MEMBERS: ReadonlySet<string> = new Set([
-  "api", "request", "open", "closed", "fromEnv", "settings", "constructor", "prototype", "name", "length",
+  "api", "request", "open", "closed", "fromEnv", "settings", "apiHealthcheck", "serverType", "constructor", "prototype", "name", "length",
   "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
   "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "then",
 ]);

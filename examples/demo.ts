@@ -62,9 +62,9 @@ async function main(): Promise<void> {
   if (!apiUrl && !existsSync(localSpec)) throw new Error(`Prefect's spec is not at ${localSpec}, and PREFECT_API_URL is not set`);
 
   step(`1/3 generate PrefectClient from ${specSource} (the example's \`npm run codegen\`)`);
-  await run(process.execPath, [fileURLToPath(new URL("../bin/inject-client.js", import.meta.url)), "generate"], { cwd: example });
+  await run(process.execPath, [fileURLToPath(new URL("../codegen/bin/inject-client.js", import.meta.url)), "generate"], { cwd: example });
 
-  step("2/3 compile examples/prefect-quickstart with tspc (transformer: inject-client/transformer)");
+  step("2/3 compile examples/prefect-quickstart with tspc (transformer: @inject-client/transformer)");
   await run(process.execPath, [fileURLToPath(new URL("../node_modules/ts-patch/bin/tspc.js", import.meta.url)), "-p", example]);
 
   let target = apiUrl;

@@ -59,8 +59,9 @@ export class InjectedNotTransformedError extends Error {
     const where = functionName ? `the function \`${functionName}\`` : "the function that declares `client = injected()`";
     super(
       `injected() was called at run time: ${where} was compiled without the inject-client transformer. ` +
-        'Add { "transform": "inject-client/transformer" } to "compilerOptions.plugins" in tsconfig.json and build with tspc ' +
-        "(ts-patch), use the inject-client/vite plugin under Vite or Vitest, or pass a client explicitly.",
+        'Add { "transform": "@inject-client/transformer" } to "compilerOptions.plugins" and build with tspc (TypeScript 5.9/6), ' +
+        "use a bundler plugin (@inject-client/transformer/vite, /rollup, /esbuild, /webpack, …), run Node or tsx with " +
+        "--import @inject-client/transformer/register, run inject-client-transform on TypeScript 7's output, or pass a client explicitly.",
     );
   }
 }

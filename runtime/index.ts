@@ -1,30 +1,3 @@
-export type { ManagedClient, OpenableClient, ClientFactory } from "./client.js";
-export { openClient, closeClient } from "./client.js";
-export type { ClientEvent, RequestEvent } from "./events.js";
-export { CLIENT_EVENTS_CHANNEL, clientEvents, REQUEST_EVENTS_CHANNEL, requestEvents } from "./events.js";
-export type { ClientClass, ClientClassOptions } from "./client-class.js";
-export { defineClientClass } from "./client-class.js";
-export type { ContextValue, FlowRunContextValue, TaskRunContextValue, RunContextOptions } from "./context.js";
-export { RunContext, ClientContext, FlowRunContext, TaskRunContext } from "./context.js";
-export {
-  setClientFactory,
-  setDefaultClientFactory,
-  withClientFactory,
-  getClientFactory,
-  getContextClient,
-  getOrCreateClient,
-  missingClientClass,
-} from "./resolve.js";
-export type { ClientOption, CallerOptions, InjectedFunction, InjectClientOptions } from "./inject.js";
-export { injectClient, injected } from "./inject.js";
-export type { HTTPStatusErrorInit } from "./errors.js";
-export {
-  ClientClosedError,
-  MissingClientFactoryError,
-  InjectedNotTransformedError,
-  HTTPStatusError,
-  ObjectNotFound,
-  ObjectAlreadyExists,
-  recogniseAcrossCopies,
-} from "./errors.js";
+// `inject-client/runtime`: the resolution core and the HTTP client base the generated classes extend.
+export * from "./core.js";
 export * from "./http/index.js";

@@ -1,6 +1,6 @@
 /**
  * Entry points that hand source files to the core (`transformSourceFile`):
- * - the default export is the ts-patch (tspc) plugin: `"plugins": [{ "transform": "inject-client/transformer" }]`;
+ * - the default export is the ts-patch (tspc) plugin: `"plugins": [{ "transform": "@inject-client/transformer" }]`;
  * - `injectClientTransformer()` is a plain `ts.TransformerFactory` for `getCustomTransformers`
  *   (ts-node, ts-loader, the compiler API);
  * - `name`, `version` and `factory` make this module a ts-jest `astTransformers` entry.
@@ -60,7 +60,7 @@ export function injectClientTransformer(options: InjectClientTransformerOptions 
   return createFactory(tsInstance, onDiagnostic, options.program);
 }
 
-/** ts-jest `astTransformers` contract: `{ before: ["inject-client/transformer"] }`. */
+/** ts-jest `astTransformers` contract: `{ before: ["@inject-client/transformer"] }`. */
 export const name = "inject-client";
 export const version = "1";
 export function factory(compiler: { configSet: { compilerModule: TypeScriptApi } }): ts.TransformerFactory<ts.SourceFile> {

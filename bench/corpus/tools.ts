@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const OUR_CLI = path.join(ROOT, "dist/codegen/cli.js");
+export const OUR_CLI = path.join(ROOT, "codegen/dist/cli.js");
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 const OPENAPI_TS_ALONE = path.join(ROOT, "bench/corpus/openapi-typescript-alone.ts");
 /** Children get room for the large specs (Microsoft Graph is 47 MB) without taking the machine. */

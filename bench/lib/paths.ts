@@ -15,8 +15,8 @@ export const bin = {
   tsPatch: path.join(repo, "node_modules/ts-patch/bin/ts-patch.js"),
   openapiTypescript: path.join(repo, "node_modules/openapi-typescript/bin/cli.js"),
   heyApi: path.join(repo, "node_modules/@hey-api/openapi-ts/bin/run.js"),
-  ours: path.join(repo, "dist/codegen/cli.js"),
-  transformer: path.join(repo, "dist/transformer/cjs/index.js"),
+  ours: path.join(repo, "codegen/dist/cli.js"),
+  transformer: path.join(repo, "transformer/dist/cjs/index.js"),
 };
 
 export const specs = {

@@ -1,4 +1,4 @@
-import { injectClient } from "inject-client/vite";
+import { injectClient } from "@inject-client/transformer/vite";
 import { defineConfig } from "vitest/config";
 
 // Vitest compiles with esbuild, which ignores TypeScript transformers: the plugin applies the

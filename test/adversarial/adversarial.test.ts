@@ -24,7 +24,7 @@ interface Generated {
   result: StepResult;
   index: string;
   types: string;
-  /** methods.d.ts, where the generator writes the method signatures apart from index.ts ("" when it does not). */
+  /** methods.ts, where the generator writes the method signatures apart from index.ts ("" when it does not). */
   methods: string;
 }
 
@@ -58,7 +58,7 @@ async function generate(name: string, spec: Record<string, unknown>): Promise<vo
       return "";
     }
   };
-  generated.set(name, { dir, result, index: read("index.ts"), types: read("types.d.ts"), methods: read("methods.d.ts") });
+  generated.set(name, { dir, result, index: read("index.ts"), types: read("types.ts"), methods: read("methods.ts") });
 }
 
 function get(name: string): Generated {

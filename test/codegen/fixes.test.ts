@@ -92,7 +92,7 @@ describe("a path placeholder that no parameter declares", () => {
       [["shop", true], ["item", false]],
       [["id", false]],
     ]);
-    const methods = emitClient({ className: "C", operations, profile: PROFILES.generic, title: "t", header: "" })["methods.d.ts"];
+    const methods = emitClient({ className: "C", operations, profile: PROFILES.generic, title: "t", header: "" })["methods.ts"];
     expect(methods).toContain('putItem(\n    shop: paths["/shops/{shop}/items/{item}"]["put"]["parameters"]["path"]["shop"],\n    item: string | number,\n    body:');
     expect(methods).toContain("getThing(\n    id: string | number,\n    options?: CallOptions<never>,\n  )");
   });
@@ -147,6 +147,6 @@ console.log(JSON.stringify(await client.getThing(42)));
     } finally {
       server.close();
     }
-    expect(readFileSync(path.join(dir, "src/client/methods.d.ts"), "utf8")).toContain("item: string | number");
+    expect(readFileSync(path.join(dir, "src/client/methods.ts"), "utf8")).toContain("item: string | number");
   });
 });

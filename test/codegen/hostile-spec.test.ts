@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodegenError } from "../../codegen/errors.js";
-import { ConfigError, loadSpecsConfig } from "../../openapi/config.js";
+import { ConfigError, loadSpecsConfig } from "../../codegen/config.js";
 import { generateClient } from "../../codegen/generate.js";
 import { loadSpec } from "../../codegen/load.js";
 import { DEFAULT_SPEC_LIMITS } from "../../codegen/spec-limits.js";
@@ -111,7 +111,7 @@ describe("YAML aliases and document size", () => {
   it("keeps legitimate anchors, aliases and merge keys working", async () => {
     const result = await generateClient({ input: path.join(HOSTILE, "anchors.yaml") });
     expect(result.operations).toBe(2);
-    const types = result.files.get("types.d.ts")!;
+    const types = result.files.get("types.ts")!;
     // The aliased parameter and the merged properties both reach the types.
     expect(types.match(/limit\?: number;/g)?.length).toBe(2);
     expect(types).toMatch(/Pet: \{\s+name: string;\s+\};/);
@@ -179,16 +179,16 @@ describe("local $refs stay in the spec's folder", () => {
 
   it("keeps split specs working: sub-folders, refs back up inside the folder, links that stay inside", async () => {
     const nested = await generateClient({ input: path.join(specDir, "nested.yaml") });
-    expect(nested.files.get("types.d.ts")).toContain("shared-inside-marker");
+    expect(nested.files.get("types.ts")).toContain("shared-inside-marker");
     const linked = await generateClient({ input: path.join(specDir, "inside-symlink.yaml") });
-    expect(linked.files.get("types.d.ts")).toContain("shared-inside-marker");
+    expect(linked.files.get("types.ts")).toContain("shared-inside-marker");
     const split = await generateClient({ input: path.join(SPECS, "split/main.yaml") });
-    expect(split.files.get("types.d.ts")).toMatch(/size: number;/);
+    expect(split.files.get("types.ts")).toMatch(/size: number;/);
   });
 
   it("reads outside the folder when the user opts in", async () => {
     const result = await generateClient({ input: path.join(specDir, "escape-relative.yaml"), allowExternalRefs: true });
-    expect(result.files.get("types.d.ts")).toContain(SECRET);
+    expect(result.files.get("types.ts")).toContain(SECRET);
   });
 });
 
@@ -272,13 +272,13 @@ describe("remote $refs stay on the spec's origin", () => {
     expect(bRequests()).toBe(before);
     // Opted in, it does.
     const result = await generateClient({ input: file, allowExternalRefs: true });
-    expect(result.files.get("types.d.ts")).toContain("remote-thing-marker");
+    expect(result.files.get("types.ts")).toContain("remote-thing-marker");
     expect(bRequests()).toBe(before + 1);
   });
 
   it("a spec read from a URL fetches refs from its own origin", async () => {
     const result = await generateClient({ input: `${a.url}/same-origin.yaml` });
-    expect(result.files.get("types.d.ts")).toContain("remote-thing-marker");
+    expect(result.files.get("types.ts")).toContain("remote-thing-marker");
   });
 
   it("but not from another origin: the other origin gets no request", async () => {
@@ -307,7 +307,7 @@ describe("remote $refs stay on the spec's origin", () => {
   it("sends the spec URL's credentials to its own origin only, and refuses a redirect of the spec to another origin", async () => {
     const before = bRequests();
     const result = await generateClient({ input: `http://user:s3cret-pw@${a.url.slice("http://".length)}/old-spec.yaml` });
-    expect(result.files.get("types.d.ts")).toContain("remote-thing-marker");
+    expect(result.files.get("types.ts")).toContain("remote-thing-marker");
     const basic = `Basic ${Buffer.from("user:s3cret-pw").toString("base64")}`;
     // The same-origin redirect kept the credentials, and so did the same-origin ref.
     expect(a.requests.filter((request) => request.headers.authorization === basic).map((request) => request.url)).toEqual(
@@ -400,6 +400,6 @@ describe("the CLI", () => {
     writeFileSync(config, JSON.stringify({ specs: [{ ...entry, allowExternalRefs: true }] }));
     const allowed = await runCli(["generate", "--config", config], { cwd: project });
     expect(allowed.status, allowed.stderr).toBe(0);
-    expect(readFileSync(path.join(project, "generated/escape/types.d.ts"), "utf8")).toContain(SECRET);
+    expect(readFileSync(path.join(project, "generated/escape/types.ts"), "utf8")).toContain(SECRET);
   });
 });

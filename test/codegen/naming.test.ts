@@ -119,8 +119,8 @@ describe("JSDoc from spec text", () => {
       );
     };
     expect(kindsOf("index.ts", files["index.ts"])).toEqual(["import", "import", "import", "export", "export", "const", "type", "const", "interface", "class"]);
-    expect(kindsOf("methods.d.ts", files["methods.d.ts"])).toEqual(["import", "import", "interface"]);
-    expect(files["methods.d.ts"]).toContain("console.log('pwned')"); // kept, as text inside the comment
+    expect(kindsOf("methods.ts", files["methods.ts"])).toEqual(["import", "import", "interface"]);
+    expect(files["methods.ts"]).toContain("console.log('pwned')"); // kept, as text inside the comment
   });
 });
 

@@ -15,10 +15,10 @@ afterAll(removeTempDirs);
 
 const MANIFEST = ".inject-client-manifest.json";
 const LOCK = ".inject-client.lock";
-const VERSION = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(path.join(REPO, "codegen/package.json"), "utf8")) as { version: string }).version;
 const PETSTORE = path.join(SPECS, "petstore.yaml");
 const SPLIT = path.join(SPECS, "split/main.yaml");
-const GENERATED = ["index.ts", "methods.d.ts", "types.d.ts"];
+const GENERATED = ["index.ts", "methods.ts", "types.ts"];
 
 const sha256 = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
@@ -175,21 +175,21 @@ describe("a directory inject-client wrote", () => {
     const scratch = scratchProject("edited");
     const out = path.join(scratch.project, "client");
     await generateInto(out, PETSTORE);
-    writeFileSync(path.join(out, "methods.d.ts"), `${readFileSync(path.join(out, "methods.d.ts"), "utf8")}// my edit\n`);
+    writeFileSync(path.join(out, "methods.ts"), `${readFileSync(path.join(out, "methods.ts"), "utf8")}// my edit\n`);
     writeFileSync(path.join(out, "mine.ts"), "export {};\n");
     const before = snapshot(out);
     const refused = await runCli(["generate", "--input", SPLIT, "--out", out]);
-    expectOneLine(refused, 2, /refusing to overwrite .*client\/methods\.d\.ts: it was edited after inject-client wrote it; move your changes elsewhere, or pass --force to overwrite it$/);
+    expectOneLine(refused, 2, /refusing to overwrite .*client\/methods\.ts: it was edited after inject-client wrote it; move your changes elsewhere, or pass --force to overwrite it$/);
     expect(snapshot(out)).toEqual(before);
 
     const check = await runCli(["generate", "--check", "--input", PETSTORE, "--out", out]);
     expect(check.status).toBe(1);
-    expect(check.stdout).toMatch(/: stale \(.*client\/methods\.d\.ts\)\n/);
+    expect(check.stdout).toMatch(/: stale \(.*client\/methods\.ts\)\n/);
 
     const forced = await runCli(["generate", "--input", SPLIT, "--out", out, "--force"]);
     expect(forced.stderr).toBe("");
     expect(forced.status).toBe(0);
-    expect(readFileSync(path.join(out, "methods.d.ts"), "utf8")).not.toContain("// my edit");
+    expect(readFileSync(path.join(out, "methods.ts"), "utf8")).not.toContain("// my edit");
     expect(readFileSync(path.join(out, "mine.ts"), "utf8")).toBe("export {};\n");
   });
 
@@ -396,7 +396,7 @@ describe("writeAtomically / writeOutput", () => {
 // ---------------------------------------------------------------------------------------------------
 // Real processes: a writer script that calls the built write function (dist/), killed between steps or racing.
 
-const WRITE_MODULE = pathToFileURL(path.join(REPO, "dist/codegen/write.js")).href;
+const WRITE_MODULE = pathToFileURL(path.join(REPO, "codegen/dist/write.js")).href;
 const STEPS = ["locked", "temp-written", "manifest-pending", "renamed-one", "replaced", "manifest-complete"];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult & { signal: NodeJS.Signals | null }> {

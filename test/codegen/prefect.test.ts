@@ -18,12 +18,12 @@ interface GeneratedMethod {
 }
 
 /**
- * Reads the generated client with the TypeScript parser: the methods the interface in methods.d.ts
+ * Reads the generated client with the TypeScript parser: the methods the interface in methods.ts
  * declares, and the (HTTP method, path) each row of the `operations` table in index.ts sends.
  */
 function generatedMethods(dir: string, className: string): GeneratedMethod[] {
   const parse = (name: string) => ts.createSourceFile(name, readFileSync(path.join(dir, name), "utf8"), ts.ScriptTarget.ES2022, true);
-  const declarations = parse("methods.d.ts").statements.find(
+  const declarations = parse("methods.ts").statements.find(
     (node): node is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(node) && node.name.text === `${className}Methods`,
   );
   if (!declarations) throw new Error(`interface ${className}Methods not found`);
@@ -76,7 +76,7 @@ describe("generated Prefect client", () => {
     expect(generation.status).toBe(0);
     const lines = generation.stdout.trim().split("\n");
     expect(lines.at(-1)).toMatch(/^inject-client: 1 spec, 179 operations, 3 of 3 files written in \d+\.\d\d s$/);
-    expect(readdirSync(path.join(dir, "src/prefect")).sort()).toEqual([".inject-client-manifest.json", "index.ts", "methods.d.ts", "types.d.ts"]);
+    expect(readdirSync(path.join(dir, "src/prefect")).sort()).toEqual([".inject-client-manifest.json", "index.ts", "methods.ts", "types.ts"]);
   });
 
   it("has one method per operation of the spec, each sending that operation", async () => {

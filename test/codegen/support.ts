@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const CLI = path.join(REPO, "dist/codegen/cli.js");
+export const CLI = path.join(REPO, "codegen/dist/cli.js");
 export const SPECS = path.join(REPO, "test/fixtures/specs");
 export const PREFECT_SPEC = path.resolve(REPO, "../shared/openapi/prefect-v3.json");
 export const GITHUB_SPEC = path.join(REPO, "node_modules/@octokit/openapi/generated/api.github.com.json");
@@ -19,7 +19,7 @@ export interface RunResult {
 }
 
 /**
- * Runs `node dist/codegen/cli.js <args>` (build first: `npm test` does, via pretest). Asynchronous, so that
+ * Runs `node codegen/dist/cli.js <args>` (build first: `npm test` does, via pretest). Asynchronous, so that
  * a test's own HTTP server keeps answering while the CLI runs.
  */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
@@ -73,7 +73,7 @@ export function makeProject(dir: string): void {
   const link = (name: string, target: string) => {
     if (!existsSync(path.join(dir, "node_modules", name))) symlinkSync(target, path.join(dir, "node_modules", name), "dir");
   };
-  link("inject-client", REPO);
+  link("inject-client", path.join(REPO, "runtime"));
   link("openapi-fetch", path.join(REPO, "node_modules/openapi-fetch"));
   // A Node project has Node's types: they declare the fetch globals (AbortSignal, Headers) the client's options use.
   mkdirSync(path.join(dir, "node_modules/@types"), { recursive: true });

@@ -249,7 +249,7 @@ describe("injected()", () => {
     }
     await expect(latestRuns("etl")).rejects.toThrow(InjectedNotTransformedError);
     await expect(latestRuns("etl")).rejects.toThrow(
-      /`latestRuns` was compiled without the inject-client transformer.*"transform": "inject-client\/transformer".*tspc/,
+      /`latestRuns` was compiled without the inject-client transformer.*"transform": "@inject-client\/transformer".*tspc.*\/register/,
     );
   });
 

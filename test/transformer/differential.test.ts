@@ -38,7 +38,7 @@ describe("untagged code under the transformer", () => {
         sourceMap: true,
         rootDir: REPO,
         outDir,
-        ...(withPlugin ? { plugins: [{ transform: "inject-client/transformer" }] } : {}),
+        ...(withPlugin ? { plugins: [{ transform: "@inject-client/transformer" }] } : {}),
       },
       include: [...SOURCES.map((pattern) => join(REPO, pattern)), "control/*.ts"],
       exclude: ["**/*.test.ts", join(REPO, "node_modules/ajv/lib/**/*.d.ts")],
@@ -57,7 +57,9 @@ describe("untagged code under the transformer", () => {
   beforeAll(async () => {
     dir = makeTempDir("differential");
     mkdirSync(join(dir, "node_modules"));
-    symlinkSync(REPO, join(dir, "node_modules/inject-client"), "dir");
+    symlinkSync(join(REPO, "runtime"), join(dir, "node_modules/inject-client"), "dir");
+  mkdirSync(join(dir, "node_modules/@inject-client"));
+  symlinkSync(join(REPO, "transformer"), join(dir, "node_modules/@inject-client/transformer"), "dir");
     // The positive control: one tagged file, so a transformer that never ran cannot pass.
     mkdirSync(join(dir, "control"));
     writeFileSync(

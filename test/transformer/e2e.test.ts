@@ -83,7 +83,7 @@ describe.each(variants)("tspc e2e: $name", ({ packageType, compilerOptions, type
       sourceMap: true,
       declaration: true,
       ...compilerOptions,
-      plugins: [{ transform: "inject-client/transformer" }],
+      plugins: [{ transform: "@inject-client/transformer" }],
     },
     include: ["src"],
   };

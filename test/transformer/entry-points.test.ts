@@ -5,8 +5,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import typescriptModule from "typescript";
 import { describe, expect, it } from "vitest";
-import * as esmEntry from "inject-client/transformer";
-import { injectClient } from "inject-client/vite";
+import * as esmEntry from "@inject-client/transformer";
+import { injectClient } from "@inject-client/transformer/vite";
 import { REPO } from "./support/project.js";
 
 // The compiler is CommonJS: its default import is the `ts` namespace.
@@ -26,16 +26,16 @@ export async function untagged(client = injected()) {
 }
 `;
 
-describe("inject-client/transformer", () => {
+describe("@inject-client/transformer", () => {
   it("resolves to the CommonJS build for require() (how ts-patch loads plugins) and the ESM build for import", () => {
-    expect(require.resolve("inject-client/transformer")).toBe(join(REPO, "dist/transformer/cjs/index.js"));
-    const cjs = require("inject-client/transformer") as typeof esmEntry;
+    expect(require.resolve("@inject-client/transformer")).toBe(join(REPO, "transformer/dist/cjs/index.js"));
+    const cjs = require("@inject-client/transformer") as typeof esmEntry;
     expect(typeof cjs.default).toBe("function");
     expect(Object.keys(cjs).sort()).toEqual(Object.keys(esmEntry).sort());
   });
 
   it("meets ts-jest's astTransformers contract (name, version, factory)", () => {
-    const cjs = require("inject-client/transformer") as typeof esmEntry;
+    const cjs = require("@inject-client/transformer") as typeof esmEntry;
     expect([typeof cjs.name, typeof cjs.version, typeof cjs.factory]).toEqual(["string", "string", "function"]);
     const factory = cjs.factory({ configSet: { compilerModule: ts } });
     const output = ts.transpileModule(TAGGED, { fileName: "tagged.ts", transformers: { before: [factory] } }).outputText;
@@ -57,7 +57,7 @@ describe("inject-client/transformer", () => {
   });
 });
 
-describe("inject-client/vite", () => {
+describe("@inject-client/transformer/vite", () => {
   const plugin = injectClient();
 
   it("rewrites tagged TypeScript, with a source map", () => {

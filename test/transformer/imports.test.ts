@@ -3,7 +3,7 @@
 // compiles the same shapes with the real tspc and runs them.)
 import typescriptModule from "typescript";
 import { describe, expect, it } from "vitest";
-import { injectClientTransformer } from "inject-client/transformer";
+import { injectClientTransformer } from "@inject-client/transformer";
 
 // The compiler is CommonJS: its default import is the `ts` namespace.
 const ts = typescriptModule as unknown as typeof import("typescript");

@@ -47,7 +47,9 @@ export function copyFixture(name: string, files: Record<string, string> = {}, fi
     filter: (source) => !/[/\\](dist|node_modules)$/.test(source),
   });
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(REPO, join(dir, "node_modules/inject-client"), "dir");
+  symlinkSync(join(REPO, "runtime"), join(dir, "node_modules/inject-client"), "dir");
+  mkdirSync(join(dir, "node_modules/@inject-client"));
+  symlinkSync(join(REPO, "transformer"), join(dir, "node_modules/@inject-client/transformer"), "dir");
   symlinkSync(join(REPO, "node_modules/@types"), join(dir, "node_modules/@types"), "dir");
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

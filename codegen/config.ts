@@ -17,7 +17,7 @@
 //   other origins (as --allow-external-refs does); by default they are refused.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isInside } from "../codegen/output-dir.js";
+import { isInside } from "./output-dir.js";
 
 export const DEFAULT_CONFIG = "openapi/specs.json";
 
