@@ -11,7 +11,7 @@ const TAG_TEXT = "@injectClient";
  */
 const TAG_LINE = /^\s*(?:\*\s*)?@injectClient(?![\w$])/;
 
-function hasTagLine(commentBody: string): boolean {
+export function hasTagLine(commentBody: string): boolean {
   return commentBody.split(/\r?\n/).some((line) => TAG_LINE.test(line));
 }
 

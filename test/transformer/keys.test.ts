@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import typescriptModule from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { injectClientTransformer } from "inject-client/transformer";
-import { injectClient } from "inject-client/vite";
+import { injectClientTransformer } from "@inject-client/transformer";
+import { injectClient } from "@inject-client/transformer/vite";
 import { REPO } from "./support/project.js";
 
 // The compiler is CommonJS: its default import is the `ts` namespace.
@@ -121,7 +121,9 @@ export async function pets(client: PetLike = injected()) { return client; }
 `,
         join(dir, "tagged.ts"),
       );
-      writeFileSync(join(dir, "tagged.mjs"), tagged!.code.replace(`from "./types.js"`, `from "./types.mjs"`));
+      // The plugin edits the TypeScript in place; Vite strips the types after it (here: transpileModule does).
+      const stripped = ts.transpileModule(tagged!.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      writeFileSync(join(dir, "tagged.mjs"), stripped.replace(`from "./types.js"`, `from "./types.mjs"`));
       // What an interface-only module compiles to: no export at run time.
       writeFileSync(join(dir, "types.mjs"), "export {};\n");
       writeFileSync(join(dir, "main.mjs"), `import { pets } from "./tagged.mjs";\npets().then(() => console.log("resolved"), (error) => console.log(error.message));\n`);

@@ -1,0 +1,378 @@
+// Every door without TypeScript's compiler API runs the e2e fixture (every tagged form, both client
+// forms, keyed and keyless, nested tagged functions, returns) and the program's own checks: a passed
+// client used untouched, a factory client opened and closed once, a context client of another class
+// skipped, fn.name/fn.length kept, stack traces on the user's lines. Doors: esbuild and Rolldown (the
+// unplugin entries), webpack and Rspack (the same plugin, each with its own type stripping), Node 22's
+// type stripping with the register hook, tsx with it, and TypeScript 7's tsc followed by the post-emit
+// CLI (with its failure modes), or tsc --noEmit next to a Vite build.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, makeTempDir, REPO, removeTempDirs } from "../support/project.js";
+
+afterAll(removeTempDirs);
+
+/** The transformer's built file (its package's dist, or the root build before the packages split). */
+function built(path: string): string {
+  const candidates = [join(REPO, "transformer/dist", path), join(REPO, "dist/transformer", path)];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`run the build first: none of ${candidates.join(", ")}`);
+  return found;
+}
+
+/** The runtime package users install as `inject-client`. */
+const RUNTIME = existsSync(join(REPO, "runtime/package.json")) ? join(REPO, "runtime") : REPO;
+
+/** A tool from npm kept in a cache outside the repo (installed once, then reused). */
+function cachedTool(name: string, spec: string, bin: string): string {
+  const dir = join(tmpdir(), `inject-client-tools-${name}`);
+  const path = join(dir, "node_modules/.bin", bin);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "package.json"), "{}\n");
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", spec], { cwd: dir, stdio: "ignore", timeout: 240_000 });
+  }
+  return path;
+}
+
+/** The e2e fixture in a fresh dir, as an ES-module app with `inject-client` installed. */
+function e2eProject(name: string, options: { erasable?: boolean; tsExtensions?: boolean } = {}): string {
+  const dir = makeTempDir(name);
+  cpSync(join(FIXTURES, "e2e/src"), join(dir, "src"), { recursive: true });
+  if (options.erasable) cpSync(join(FIXTURES, "doors/erasable/counting-client.ts"), join(dir, "src/counting-client.ts"));
+  if (options.tsExtensions) {
+    // Node's type stripping runs files as written: relative imports name the .ts file.
+    for (const file of readdirSync(join(dir, "src"))) {
+      const path = join(dir, "src", file);
+      writeFileSync(path, readFileSync(path, "utf8").replace(/(from "\.\/[\w-]+)\.js"/g, '$1.ts"'));
+    }
+  }
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
+  symlinkSync(RUNTIME, join(dir, "node_modules/inject-client"), "dir");
+  symlinkSync(join(REPO, "node_modules/@types/node"), join(dir, "node_modules/@types/node"), "dir");
+  return dir;
+}
+
+interface FormResult {
+  otherSkipped: boolean;
+  fnName: string;
+  fnLength: number;
+  passedUsed: boolean;
+  passedLifecycle: [number, number];
+  stack: [string, string];
+  factoryUsed: boolean;
+  factoryLifecycle: Array<[number, number]>;
+}
+
+const FORMS: Record<string, [name: string, length: number, frame: RegExp]> = {
+  declared: ["declared", 0, /^at declared /],
+  defaultExported: ["defaultExported", 0, /^at defaultExported /],
+  notExported: ["callsNotExported", 1, /^at notExported /],
+  arrow: ["arrow", 0, /^at arrow /],
+  named: ["named", 0, /^at named /],
+  method: ["method", 0, /^at Service\.method /],
+  staticMethod: ["staticMethod", 0, /^at (Function|Service)\.staticMethod /],
+  literalMethod: ["literalMethod", 0, /^at Object\.literalMethod /],
+  outer: ["outer", 0, /^at outer /],
+  inner: ["outer", 0, /^at inner /],
+};
+
+/** The e2e program's JSON, checked form by form (what test/transformer/e2e.test.ts checks for tspc). */
+function expectEveryForm(output: string, sourceDir: string | undefined, frames: Record<string, RegExp> = {}): void {
+  const results = JSON.parse(output) as Record<string, FormResult>;
+  expect(Object.keys(results).sort()).toEqual(Object.keys(FORMS).sort());
+  for (const [form, [name, length, formFrame]] of Object.entries(FORMS)) {
+    const frame = frames[form] ?? formFrame;
+    const result = results[form]!;
+    expect([form, result.fnName, result.fnLength]).toEqual([form, name, length]);
+    expect([form, result.passedUsed, result.passedLifecycle]).toEqual([form, form !== "inner", [0, 0]]);
+    expect([form, result.otherSkipped]).toEqual([form, true]);
+    const lifecycle = form === "outer" || form === "inner" ? [[1, 1], [1, 1]] : [[1, 1]];
+    expect([form, result.factoryLifecycle]).toEqual([form, lifecycle]);
+    const top = result.stack[0].trim();
+    expect([form, top]).toEqual([form, expect.stringMatching(frame)]);
+    if (sourceDir) {
+      const source = join(sourceDir, "forms.ts");
+      const line = readFileSync(source, "utf8").split("\n").findIndex((text) => text.includes(`// stack: ${form}`)) + 1;
+      expect([form, top]).toEqual([form, expect.stringContaining(`${source}:${line}:`)]);
+    }
+  }
+}
+
+function run(command: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("bundlers (one unplugin)", () => {
+  it("esbuild: the bundle runs every form", async () => {
+    const dir = e2eProject("esbuild");
+    const { build } = await import("esbuild");
+    const { injectClient } = (await import(built("doors/esbuild.js"))) as typeof import("../../../transformer/doors/esbuild.js");
+    await build({
+      entryPoints: [join(dir, "src/main.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      sourcemap: true,
+      outfile: join(dir, "out/main.js"),
+      external: ["inject-client/runtime"],
+      plugins: [injectClient()],
+      logLevel: "silent",
+    });
+    expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
+    const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+
+  it("esbuild: misuse fails the build with file:line:col and the code", async () => {
+    const dir = e2eProject("esbuild-misuse");
+    writeFileSync(join(dir, "src/main.ts"), `import { injected } from "inject-client/runtime";\n/** @injectClient */\nexport function sync(client = injected()) {}\n`);
+    const { build } = await import("esbuild");
+    const { injectClient } = (await import(built("doors/esbuild.js"))) as typeof import("../../../transformer/doors/esbuild.js");
+    const failure = build({ entryPoints: [join(dir, "src/main.ts")], bundle: true, write: false, external: ["inject-client/runtime"], plugins: [injectClient()], logLevel: "silent" });
+    await expect(failure).rejects.toThrow(/src\/main\.ts:3:1 - error TS47002: @injectClient: sync is not async/);
+  });
+
+  it("Rolldown: the bundle runs every form", async () => {
+    const dir = e2eProject("rolldown");
+    const { rolldown } = await import("rolldown");
+    const { injectClient } = (await import(built("doors/rolldown.js"))) as typeof import("../../../transformer/doors/rolldown.js");
+    const bundle = await rolldown({ input: join(dir, "src/main.ts"), platform: "node", external: ["inject-client/runtime"], plugins: [injectClient() as never], logLevel: "silent" });
+    await bundle.write({ file: join(dir, "out/main.js"), format: "esm", sourcemap: true });
+    await bundle.close();
+    const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+});
+
+/** The types stripped for webpack (it has no TypeScript of its own): esbuild per module, its map chained onto the one before. */
+function stripTypesLoader(dir: string): string {
+  const path = join(dir, "strip-types-loader.cjs");
+  writeFileSync(
+    path,
+    `const { transformSync } = require(${JSON.stringify(join(REPO, "node_modules/esbuild"))});
+const remapping = require(${JSON.stringify(join(REPO, "node_modules/@jridgewell/remapping"))});
+const { dirname, resolve } = require("node:path");
+module.exports = function (code, map) {
+  const out = transformSync(code, { loader: "ts", format: "esm", target: "es2022", sourcemap: "external", sourcefile: this.resourcePath });
+  const chained = map ? remapping([JSON.parse(out.map), map], () => null) : JSON.parse(out.map);
+  // The core names its source relative to the file; webpack wants where the file is.
+  chained.sources = chained.sources.map((source) => resolve(dirname(this.resourcePath), source));
+  this.callback(null, out.code, chained);
+};
+`,
+  );
+  return path;
+}
+
+type PackBundler = "webpack" | "rspack";
+
+/** A webpack or Rspack build of `src/main.ts` to an ES module (Node runs it), with the door's plugin; resolves to the stats' errors. */
+async function pack(bundler: PackBundler, dir: string): Promise<string[]> {
+  const { injectClient } = (await import(built(`doors/${bundler}.js`))) as typeof import("../../../transformer/doors/webpack.js");
+  const typescript =
+    bundler === "webpack"
+      ? { loader: stripTypesLoader(dir) }
+      : { loader: "builtin:swc-loader", options: { jsc: { parser: { syntax: "typescript" }, target: "es2022" } } };
+  const config = {
+    mode: "none" as const,
+    context: dir,
+    entry: join(dir, "src/main.ts"),
+    target: "node",
+    devtool: "source-map" as const,
+    experiments: { outputModule: true },
+    output: { path: join(dir, "out"), filename: "main.js", module: true, library: { type: "module" }, devtoolModuleFilenameTemplate: "[absolute-resource-path]" },
+    externalsType: "module" as const,
+    externals: { "inject-client/runtime": "inject-client/runtime" },
+    resolve: { extensions: [".ts", ".js"], extensionAlias: { ".js": [".ts", ".js"] } },
+    module: { rules: [{ test: /\.ts$/, use: [typescript] }] },
+    plugins: [injectClient()],
+    infrastructureLogging: { level: "none" as const },
+  };
+  const { default: compile } = (await import(bundler === "webpack" ? "webpack" : "@rspack/core")) as { default: (config: unknown, done: (error: Error | null, stats?: PackStats) => void) => PackCompiler };
+  return new Promise((resolve, reject) => {
+    const compiler = compile(config, (error, stats) => {
+      compiler.close(() => (error ? reject(error) : resolve(stats!.toJson({ all: false, errors: true }).errors!.map((entry) => entry.message))));
+    });
+  });
+}
+interface PackStats { toJson(options: object): { errors?: Array<{ message: string }> } }
+interface PackCompiler { close(done: () => void): void }
+
+describe.each<PackBundler>(["webpack", "rspack"])("%s (the same unplugin)", (bundler) => {
+  it(`${bundler}: the bundle runs every form`, async () => {
+    const dir = e2eProject(bundler);
+    expect(await pack(bundler, dir)).toEqual([]);
+    expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
+    const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
+    expect(result.stderr).toBe("");
+    // swc's map has no name where these functions start, so Node names their frames after the caller's
+    // identifier in main.ts (`at expression`, `at Service`, `at api`): the frame names are Rspack's, not
+    // the transform's. fn.name is still checked, and every frame's file:line.
+    const anyName = Object.fromEntries(Object.keys(FORMS).map((form) => [form, /^at [\w.]+ \(/]));
+    expectEveryForm(result.stdout, join(dir, "src"), bundler === "rspack" ? anyName : {});
+  }, 30_000);
+
+  it(`${bundler}: misuse fails the build with file:line:col and the code`, async () => {
+    const dir = e2eProject(`${bundler}-misuse`);
+    writeFileSync(join(dir, "src/main.ts"), `import { injected } from "inject-client/runtime";\n/** @injectClient */\nexport function sync(client = injected()) {}\n`);
+    const errors = await pack(bundler, dir);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/src\/main\.ts:3:1 - error TS47002: @injectClient: sync is not async/);
+  }, 30_000);
+});
+
+describe("Node's loaders", () => {
+  it("node@22 --import …/register runs the TypeScript as written, with type stripping", () => {
+    const node = cachedTool("node22", "node@22", "node");
+    expect(run(node, ["--version"], REPO).stdout).toMatch(/^v22\.(1[89]|[2-9]\d)\./);
+    const dir = e2eProject("node22", { erasable: true, tsExtensions: true });
+    const result = run(node, ["--enable-source-maps", "--import", built("doors/register.js"), "src/main.ts"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+
+  it("node@22 without the hook: the same program fails (the hook is what makes it work)", () => {
+    const node = cachedTool("node22", "node@22", "node");
+    const dir = e2eProject("node22-plain", { erasable: true, tsExtensions: true });
+    const result = run(node, ["src/main.ts"], dir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/InjectedNotTransformedError|was not transformed/);
+  });
+
+  it("node@22 --import …/register fails the import of a misused file with file:line:col", () => {
+    const node = cachedTool("node22", "node@22", "node");
+    const dir = e2eProject("node22-misuse", { erasable: true, tsExtensions: true });
+    writeFileSync(join(dir, "src/main.ts"), `import { injected } from "inject-client/runtime";\n\n/** @injectClient */\nexport async function none(other: string) {}\n`);
+    const result = run(node, ["--import", built("doors/register.js"), "src/main.ts"], dir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`${join(dir, "src/main.ts")}:4:1 - error TS47003: @injectClient: none has no client to inject`);
+  });
+
+  it("tsx, with the hook registered before it (node --import …/register --import tsx)", () => {
+    const dir = e2eProject("tsx");
+    symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
+    const result = run(process.execPath, ["--enable-source-maps", "--import", built("doors/register.js"), "--import", "tsx", "src/main.ts"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+
+  it("tsx --import …/register (tsx's compiler first, tags gone) fails the import with how to order them", () => {
+    const dir = e2eProject("tsx-wrong-order");
+    const tsx = join(REPO, "node_modules/tsx/dist/cli.mjs");
+    const result = run(process.execPath, [tsx, "--import", built("doors/register.js"), "src/main.ts"], dir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      `${join(dir, "src/forms.ts")}: another loader compiled this file before inject-client's hook saw it, and its /** @injectClient */ tags are gone. Register inject-client first: node --import @inject-client/transformer/register --import tsx app.ts`,
+    );
+  });
+});
+
+describe("TypeScript 7: tsc, then inject-client-transform", () => {
+  let tsc: string;
+  const tsconfig = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        lib: ["ES2022", "ESNext.Disposable"],
+        types: ["node"],
+        strict: true,
+        skipLibCheck: true,
+        rootDir: "src",
+        outDir: "dist",
+        sourceMap: true,
+        ...extra,
+      },
+      include: ["src"],
+    });
+  const cli = (dir: string) => run(process.execPath, [built("doors/transform-cli.js"), "dist"], dir);
+  beforeAll(() => {
+    tsc = cachedTool("typescript7", "typescript@7.0.2", "tsc");
+  });
+
+  it("type-checks and emits with tsc 7.0.2; the CLI rewrites the emit, and node runs every form", () => {
+    expect(run(tsc, ["--version"], REPO).stdout).toContain("Version 7.0.2");
+    const dir = e2eProject("ts7");
+    writeFileSync(join(dir, "tsconfig.json"), tsconfig());
+    const compiled = run(tsc, ["-p", "."], dir);
+    expect(compiled.stdout + compiled.stderr).toBe("");
+    expect(compiled.status).toBe(0);
+    // Untransformed, the emit throws InjectedNotTransformedError.
+    expect(run(process.execPath, ["dist/main.js"], dir).status).not.toBe(0);
+    const untagged = readFileSync(join(dir, "dist/counting-client.js"));
+    const transformed = cli(dir);
+    expect([transformed.status, transformed.stderr]).toEqual([0, ""]);
+    expect(transformed.stdout).toBe("inject-client-transform: 1 file rewritten in dist\n");
+    expect(readFileSync(join(dir, "dist/counting-client.js")).equals(untagged)).toBe(true);
+    const result = run(process.execPath, ["--enable-source-maps", "dist/main.js"], dir);
+    expect(result.stderr).toBe("");
+    // The chained map still points at src/forms.ts, line by line.
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+
+  it("type-checks with tsc 7.0.2 --noEmit, builds with Vite (SSR, @inject-client/transformer/vite), and node runs every form", async () => {
+    const dir = e2eProject("ts7-vite");
+    writeFileSync(join(dir, "tsconfig.json"), tsconfig());
+    const checked = run(tsc, ["-p", ".", "--noEmit"], dir);
+    expect([checked.status, checked.stdout + checked.stderr]).toEqual([0, ""]);
+    expect(existsSync(join(dir, "dist"))).toBe(false);
+    const { build } = await import("vite");
+    const { injectClient } = (await import(built("vite.js"))) as typeof import("../../../transformer/vite.js");
+    await build({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [injectClient()],
+      ssr: { external: ["inject-client"] },
+      build: { ssr: join(dir, "src/main.ts"), outDir: join(dir, "out"), sourcemap: true, minify: false, rolldownOptions: { output: { entryFileNames: "main.js" } } },
+    });
+    expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
+    const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  }, 30_000);
+
+  it("a tag lost to removeComments is an error naming the emitted file and line, and nothing is written", () => {
+    const dir = e2eProject("ts7-lost-tag");
+    writeFileSync(join(dir, "tsconfig.json"), tsconfig({ removeComments: true }));
+    expect(run(tsc, ["-p", "."], dir).status).toBe(0);
+    const before = readFileSync(join(dir, "dist/forms.js"), "utf8");
+    const transformed = cli(dir);
+    expect(transformed.status).toBe(1);
+    const lines = transformed.stderr.trim().split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    // Paths as tsc prints them: relative to where the command runs.
+    for (const line of lines) expect(line).toMatch(/^dist\/forms\.js:\d+:\d+ - error TS47004: @injectClient: injected\(\) only works as the default/);
+    expect(readFileSync(join(dir, "dist/forms.js"), "utf8")).toBe(before);
+  });
+
+  it("misuse in the source is reported at the .ts line (tspc's diagnostic), exit 1", () => {
+    const dir = e2eProject("ts7-misuse");
+    writeFileSync(join(dir, "tsconfig.json"), tsconfig());
+    writeFileSync(
+      join(dir, "src/main.ts"),
+      `import { injected, type ManagedClient } from "inject-client/runtime";\ninterface Shaped extends ManagedClient { name: string }\n/** @injectClient */\nexport async function f(client: Shaped = injected()) { return client.name; }\n`,
+    );
+    expect(run(tsc, ["-p", "."], dir).status).toBe(0);
+    const transformed = cli(dir);
+    expect(transformed.status).toBe(1);
+    expect(transformed.stderr).toBe(
+      `${join(dir, "src/main.ts")}:4:42 - error TS47007: @injectClient: in f, cannot tell which client class \`client\` is: \`Shaped\` is an interface, not a class. Name the class in the placeholder: write \`injected(TheClass)\`, e.g. \`client: PrefectClient = injected(PrefectClient)\`.\n`,
+    );
+  });
+
+  it("usage errors exit 2 with one line", () => {
+    const dir = makeTempDir("ts7-usage");
+    expect(run(process.execPath, [built("doors/transform-cli.js")], dir)).toMatchObject({ status: 2, stderr: expect.stringMatching(/^usage: inject-client-transform <outDir>/) });
+    expect(run(process.execPath, [built("doors/transform-cli.js"), "missing"], dir)).toEqual({ status: 2, stdout: "", stderr: "inject-client-transform: missing is not a directory\n" });
+  });
+});
+

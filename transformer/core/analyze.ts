@@ -1,0 +1,365 @@
+/**
+ * Finds the tagged functions of a file and every misuse, without changing anything: the oxc twin of
+ * ../find-tagged.ts, with the same rules, codes and messages (a differential test holds them equal).
+ */
+import { InjectClientDiagnostic, type InjectClientDiagnosticCode } from "../diagnostics.js";
+import { hasTagLine, RUNTIME_MODULE } from "../tag.js";
+import { forEachChild, isFunctionLike, skipWrappers, staticName, type AstNode, type ParsedFile } from "./ast.js";
+import { fileScope, keyFromAnnotation, type ClientKey, type FileScope } from "./keys.js";
+import { locateClient, type ClientBinding } from "./locate-client.js";
+
+/** A function to rewrite: its parameters and body are those of `fn` (a method's value, for methods). */
+export interface Target {
+  fn: AstNode;
+  binding: ClientBinding;
+}
+
+export interface Finding {
+  node: AstNode;
+  code: InjectClientDiagnosticCode;
+  message: string;
+}
+
+export interface Analysis {
+  targets: Target[];
+  findings: Finding[];
+}
+
+/** How `injected` is reachable: imported (or required) names and runtime namespaces. */
+interface RuntimeImports {
+  injectedNames: Set<string>;
+  namespaces: Set<string>;
+}
+
+/** `require("inject-client/runtime")`, also inside an interop helper (`__importStar(require(…))`), as CommonJS emit writes it. */
+function isRuntimeRequire(node: AstNode | null | undefined): boolean {
+  if (!node || node.type !== "CallExpression") return false;
+  const [first] = node.arguments as AstNode[];
+  if (node.callee.type === "Identifier" && node.callee.name === "require") return first?.type === "Literal" && first.value === RUNTIME_MODULE;
+  return node.arguments.length === 1 && isRuntimeRequire(first);
+}
+
+function collectRuntimeImports(program: AstNode): RuntimeImports {
+  const found: RuntimeImports = { injectedNames: new Set(), namespaces: new Set() };
+  for (const statement of program.body as AstNode[]) {
+    if (statement.type === "ImportDeclaration") {
+      // `import type` declarations are erased whole.
+      if (statement.importKind === "type" || statement.source.value !== RUNTIME_MODULE) continue;
+      for (const specifier of statement.specifiers as AstNode[]) {
+        if (specifier.type === "ImportNamespaceSpecifier") found.namespaces.add(specifier.local.name);
+        else if (specifier.type === "ImportSpecifier" && specifier.importKind !== "type" && staticName(specifier.imported) === "injected") {
+          found.injectedNames.add(specifier.local.name);
+        }
+      }
+    } else if (statement.type === "VariableDeclaration") {
+      for (const declarator of statement.declarations as AstNode[]) {
+        if (!isRuntimeRequire(declarator.init)) continue;
+        if (declarator.id.type === "Identifier") found.namespaces.add(declarator.id.name);
+        else if (declarator.id.type === "ObjectPattern") {
+          for (const property of declarator.id.properties as AstNode[]) {
+            if (property.type === "Property" && staticName(property.key, property.computed) === "injected" && property.value.type === "Identifier") {
+              found.injectedNames.add(property.value.name);
+            }
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** `ns.injected`, and CommonJS emit's `(0, ns.injected)`. */
+function namespaceMember(callee: AstNode): AstNode | undefined {
+  let current = callee;
+  if (current.type === "ParenthesizedExpression" && current.expression.type === "SequenceExpression") {
+    const [zero, member] = current.expression.expressions as AstNode[];
+    if (current.expression.expressions.length === 2 && zero!.type === "Literal" && zero!.value === 0) current = member!;
+  }
+  if (current.type === "MemberExpression" && !current.computed && current.object.type === "Identifier" && current.property.type === "Identifier") {
+    return current;
+  }
+  return undefined;
+}
+
+/** The local name an `injected()` call reaches the runtime through. */
+export function placeholderName(call: AstNode): string | undefined {
+  if (call.callee.type === "Identifier") return call.callee.name as string;
+  return namespaceMember(call.callee)?.object.name as string | undefined;
+}
+
+function isInjectedCall(node: AstNode, imports: RuntimeImports, anyBareName: boolean): boolean {
+  if (node.type !== "CallExpression" || node.arguments.length > 1 || node.arguments.some((argument: AstNode) => argument.type === "SpreadElement")) return false;
+  const callee = node.callee as AstNode;
+  if (callee.type === "Identifier") return imports.injectedNames.has(callee.name) || (anyBareName && callee.name === "injected");
+  const member = namespaceMember(callee);
+  return member !== undefined && imports.namespaces.has(member.object.name) && member.property.name === "injected";
+}
+
+/** TypeScript's SyntaxKind names for the ESTree nodes that differ, so messages read as tspc's do. */
+const TYPESCRIPT_KIND: Record<string, string> = {
+  VariableDeclarator: "VariableDeclaration",
+  VariableDeclaration: "VariableStatement",
+  BlockStatement: "Block",
+  ExportNamedDeclaration: "ExportDeclaration",
+  ExportAllDeclaration: "ExportDeclaration",
+  PropertyDefinition: "PropertyDeclaration",
+  AccessorProperty: "PropertyDeclaration",
+  StaticBlock: "ClassStaticBlockDeclaration",
+  SwitchCase: "CaseClause",
+  TSModuleDeclaration: "ModuleDeclaration",
+  TSConstructSignatureDeclaration: "ConstructSignature",
+  TSCallSignatureDeclaration: "CallSignature",
+  TSIndexSignature: "IndexSignature",
+  TSPropertySignature: "PropertySignature",
+  TSImportEqualsDeclaration: "ImportEqualsDeclaration",
+  TSExportAssignment: "ExportAssignment",
+  TSNamespaceExportDeclaration: "NamespaceExportDeclaration",
+  TSEnumMember: "EnumMember",
+  Decorator: "Decorator",
+};
+
+/** Nodes TypeScript calls expressions (the rest are declarations, statements, members). */
+function isExpression(node: AstNode): boolean {
+  if (/(Expression|Literal)$/.test(node.type) && node.type !== "TSEmptyBodyFunctionExpression") return true;
+  return ["Identifier", "Literal", "Super", "JSXElement", "JSXFragment", "PrivateIdentifier", "MetaProperty"].includes(node.type);
+}
+
+/** "a class declaration", "an interface declaration", "a value (`42`)": for messages. */
+function describe(node: AstNode, code: string): string {
+  if (isExpression(node)) {
+    const text = code.slice(node.start, node.end).replace(/\s+/g, " ");
+    return `a value (\`${text.length > 40 ? `${text.slice(0, 40)}…` : text}\`)`;
+  }
+  let kind = TYPESCRIPT_KIND[node.type] ?? node.type.replace(/^TS/, "");
+  if (node.type === "Property" && node.shorthand) kind = "ShorthandPropertyAssignment";
+  else if (node.type === "Property") kind = "PropertyAssignment";
+  kind = kind.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}`;
+}
+
+/** What a tag in front of `node` is about: `const f = async () => …` tags the arrow; `export …` its declaration. */
+function taggedSubjects(node: AstNode): AstNode[] {
+  switch (node.type) {
+    case "ExportNamedDeclaration":
+      return node.declaration ? taggedSubjects(node.declaration as AstNode) : [node];
+    case "ExportDefaultDeclaration": {
+      const declaration = node.declaration as AstNode;
+      return /Declaration$|^TSDeclareFunction$/.test(declaration.type) ? [declaration] : [skipWrappers(declaration)];
+    }
+    case "TSExportAssignment":
+      return [skipWrappers(node.expression as AstNode)];
+    case "VariableDeclaration":
+      return (node.declarations as AstNode[]).map((declarator) => (declarator.init ? skipWrappers(declarator.init) : declarator));
+    case "VariableDeclarator":
+      return node.init ? [skipWrappers(node.init)] : [node];
+    case "Property":
+      return node.method || node.kind !== "init" || node.shorthand ? [node] : [skipWrappers(node.value as AstNode)];
+    case "PropertyDefinition":
+    case "AccessorProperty":
+      return node.value ? [skipWrappers(node.value as AstNode)] : [node];
+    case "ExpressionStatement":
+      return node.expression.type === "AssignmentExpression" && node.expression.operator === "=" ? [skipWrappers(node.expression.right as AstNode)] : [node];
+    default:
+      return [node];
+  }
+}
+
+/** Where the tags are: each tag comment keyed by the offset of the first token after it. */
+function tagPositions(code: string, comments: ParsedFile["comments"]): Map<number, true> {
+  const positions = new Map<number, true>();
+  for (let index = 0; index < comments.length; index++) {
+    const comment = comments[index]!;
+    if (comment.type !== "Block" || !comment.value.startsWith("*") || !hasTagLine(comment.value.slice(1))) continue;
+    // The next token: past whitespace and any comments that follow (they share the node's leading trivia).
+    let at = comment.end;
+    for (let next = index + 1; ; next++) {
+      while (at < code.length && /\s/.test(code[at]!)) at++;
+      const following = comments[next];
+      if (!following || following.start !== at) break;
+      at = following.end;
+    }
+    positions.set(at, true);
+  }
+  return positions;
+}
+
+export interface AnalyzeOptions {
+  /**
+   * The key of the n-th tagged function, when this file's own syntax cannot say (emitted JavaScript has
+   * no annotations): the post-emit CLI reads them from the TypeScript source, in the same order.
+   */
+  keyFor?: (index: number) => ClientKey | undefined;
+}
+
+export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOptions = {}): Analysis {
+  const analysis: Analysis = { targets: [], findings: [] };
+  const pending = tagPositions(code, parsed.comments);
+  const imports = collectRuntimeImports(parsed.program);
+  const parents = new Map<AstNode, AstNode>();
+  const excusedCalls = new Set<AstNode>();
+  let scope: FileScope | undefined;
+
+  const report = (node: AstNode, diagnostic: InjectClientDiagnosticCode, message: string) =>
+    analysis.findings.push({ node, code: diagnostic, message: `@injectClient: ${message}` });
+
+  function excuseClientInitializer(parameters: AstNode[]): ClientBinding | undefined {
+    const search = locateClient(parameters);
+    if (!search.found) return undefined;
+    const initializer = search.binding.initializer;
+    const call = initializer && skipWrappers(initializer);
+    if (call && isInjectedCall(call, imports, true)) {
+      excusedCalls.add(call);
+      return { ...search.binding, placeholder: call };
+    }
+    return search.binding;
+  }
+
+  function functionName(subject: AstNode, fn: AstNode): string {
+    if (subject !== fn || subject.type === "TSMethodSignature") {
+      // A method: its key, when it is a plain name.
+      if (subject.key?.type === "PrivateIdentifier") return `#${subject.key.name}`;
+      if (subject.key?.type === "Identifier" && !subject.computed) return subject.key.name as string;
+      return "the function";
+    }
+    if (fn.id?.type === "Identifier") return fn.id.name as string;
+    const parent = parents.get(fn);
+    if (parent?.type === "VariableDeclarator" && parent.init === fn && parent.id.type === "Identifier") return parent.id.name as string;
+    if (parent?.type === "Property" && parent.value === fn && !parent.method && parent.kind === "init" && !parent.computed && parent.key.type === "Identifier") {
+      return parent.key.name as string;
+    }
+    return "the function";
+  }
+
+  function checkSubject(subject: AstNode, where: AstNode): void {
+    const isMethod = subject.type === "MethodDefinition" || subject.type === "TSAbstractMethodDefinition" || (subject.type === "Property" && (subject.method || subject.kind !== "init"));
+    const fn = isMethod ? (subject.value as AstNode) : subject;
+    const accessorKind = isMethod || subject.type === "TSMethodSignature" ? (subject.kind as string) : "method";
+    if (accessorKind === "constructor" || accessorKind === "get" || accessorKind === "set") {
+      excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
+      const described = accessorKind === "constructor" ? "a constructor" : `a ${accessorKind} accessor`;
+      const name = accessorKind === "constructor" ? "the function" : functionName(subject, fn);
+      report(where, InjectClientDiagnostic.NotAsync, `${name} is ${described}, and those cannot be async, so they cannot wait for a client to close. Tag an async function or method instead.`);
+      return;
+    }
+    if (
+      subject.type === "TSMethodSignature" ||
+      subject.type === "TSCallSignatureDeclaration" ||
+      subject.type === "TSDeclareFunction" ||
+      subject.type === "TSAbstractMethodDefinition" ||
+      (isMethod && !fn.body)
+    ) {
+      excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
+      const name = subject.type === "TSCallSignatureDeclaration" ? "the function" : isMethod || subject.type === "TSMethodSignature" ? functionName(subject, fn) : functionName(fn, fn);
+      report(
+        where,
+        InjectClientDiagnostic.NoBody,
+        `${name} has no body here (an overload signature, or a declare/abstract/interface declaration): there is nothing to rewrite. Put the tag on the implementation.`,
+      );
+      return;
+    }
+    if (!isMethod && subject.type !== "FunctionDeclaration" && subject.type !== "FunctionExpression" && subject.type !== "ArrowFunctionExpression") {
+      report(where, InjectClientDiagnostic.TagNotOnFunction, `the tag is on ${describe(subject, code)}, not a function. Put it on an async function, arrow function bound by const, or method.`);
+      return;
+    }
+    const name = functionName(subject, fn);
+    const binding = excuseClientInitializer(fn.params as AstNode[]);
+    if (!fn.async) {
+      report(
+        where,
+        InjectClientDiagnostic.NotAsync,
+        `${name} is not async. A client the transformer creates is closed after the body's promise settles, and only an async function has that promise. Declare it \`async\`.`,
+      );
+      return;
+    }
+    if (fn.generator) {
+      report(
+        where,
+        InjectClientDiagnostic.NotAsync,
+        `${name} is an async generator: a created client would have to stay open for as long as the caller iterates, which no single await can tell. Use an async function.`,
+      );
+      return;
+    }
+    if (!binding) {
+      const search = locateClient(fn.params as AstNode[]);
+      if (!search.found && search.unsupported) {
+        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, `in ${name}: ${search.unsupported.reason}.`);
+      } else {
+        report(
+          where,
+          InjectClientDiagnostic.NoClientParameter,
+          `${name} has no client to inject: declare a parameter \`client: YourClient = injected()\` (or \`client?: YourClient\`), or destructure it from an options parameter, \`{ client }: { client?: YourClient } = {}\`.`,
+        );
+      }
+      return;
+    }
+    if (!resolveKey(binding, name)) return;
+    analysis.targets.push({ fn, binding });
+  }
+
+  let resolved = 0;
+  function resolveKey(binding: ClientBinding, name: string): boolean {
+    const placeholder = binding.placeholder;
+    const index = resolved++;
+    if (placeholder && placeholder.arguments.length === 1) {
+      binding.key = { kind: "argument", expression: placeholder.arguments[0] as AstNode };
+      return true;
+    }
+    const given = options.keyFor?.(index);
+    if (given && given.kind !== "argument") {
+      binding.key = given.kind === "import" ? { ...given, declaration: undefined } : given;
+      return true;
+    }
+    scope ??= fileScope(parsed.program);
+    const lookup = keyFromAnnotation(code, scope, binding);
+    if (lookup.found) {
+      binding.key = lookup.key;
+      return true;
+    }
+    if (!placeholder) return true;
+    report(
+      placeholder,
+      InjectClientDiagnostic.ClientClassUnknown,
+      `in ${name}, cannot tell which client class \`client\` is: ${lookup.reason}. Name the class in the placeholder: write \`injected(TheClass)\`, e.g. \`client: PrefectClient = injected(PrefectClient)\`.`,
+    );
+    return false;
+  }
+
+  function visit(node: AstNode, parent: AstNode | undefined): void {
+    if (parent) parents.set(node, parent);
+    // The outermost node starting at the token after a tag owns it (pre-order: parents come first).
+    if (pending.size > 0 && parent && pending.delete(node.start)) {
+      // The walk has not reached the subjects yet: link them to their parents (`const f = …`, `f: …`) for their names.
+      linkParents(node, 3);
+      for (const subject of taggedSubjects(node)) checkSubject(subject, node);
+    }
+    if (isInjectedCall(node, imports, false) && !excusedCalls.has(node)) {
+      const enclosing = parent && isParameterOf(node, parent) ? " Tag the function with /** @injectClient */." : "";
+      report(
+        node,
+        InjectClientDiagnostic.InjectedOutsideTaggedFunction,
+        `injected() only works as the default of the \`client\` parameter (or \`client\` property) of a function tagged /** @injectClient */; here it would throw at run time.${enclosing}`,
+      );
+    }
+    forEachChild(node, (child) => visit(child, node));
+  }
+
+  function linkParents(node: AstNode, depth: number): void {
+    if (depth === 0) return;
+    forEachChild(node, (child) => {
+      parents.set(child, node);
+      linkParents(child, depth - 1);
+    });
+  }
+
+  /** `function f(client = injected())`: the call is a parameter's default (TypeScript's `isParameter(call.parent)`). */
+  function isParameterOf(call: AstNode, parent: AstNode): boolean {
+    if (parent.type !== "AssignmentPattern" || parent.right !== call) return false;
+    const owner = parents.get(parent);
+    const parameter = owner?.type === "TSParameterProperty" ? owner : parent;
+    const holder = owner?.type === "TSParameterProperty" ? parents.get(owner) : owner;
+    return holder !== undefined && isFunctionLike(holder) && (holder.params as AstNode[]).includes(parameter);
+  }
+
+  visit(parsed.program, undefined);
+  return analysis;
+}
