@@ -22,12 +22,32 @@ export function publishClientEvent(event: ClientEvent): void {
 
 /** One operation sent by a generated client: its final response status, or the error that replaced it. */
 export interface RequestEvent {
+  type: "request";
   method: string;
   /** The path template, e.g. `/flows/{id}`. */
   path: string;
   url: string;
   status: number | undefined;
   durationMs: number;
+  error?: unknown;
+}
+
+/**
+ * A retry about to wait: published on the request channel before the back-off, so a subscriber sees
+ * every attempt that failed and why. `phase: "connect"` is a connect retry of the pool (connect-retry.ts).
+ */
+export interface RetryEvent {
+  type: "retry";
+  phase: "request" | "connect";
+  method: string;
+  /** The URL of the attempt (for a connect retry, the origin). */
+  url: string;
+  /** The attempt that failed, 1-based, and how many there may be in all. */
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+  /** The retryable status, or the network error, that caused the retry. */
+  status?: number;
   error?: unknown;
 }
 

@@ -3,7 +3,9 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { ManagedClient } from "../client.js";
 import { ClientClosedError, HTTPStatusError } from "../errors.js";
-import { requestEvents, type RequestEvent } from "../events.js";
+import { requestEvents, type RequestEvent, type RetryEvent } from "../events.js";
+import { Attribution } from "./attribution.js";
+import type { ConnectRetryNotice } from "./connect-retry.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { CsrfSession } from "./csrf.js";
 import { HTTPRequestError, HTTPTimeoutError, InvalidResponseBodyError, ResponseTooLargeError } from "./errors.js";
@@ -13,7 +15,8 @@ import { PreparedRequest } from "./prepared-request.js";
 import { exceededResponseSize, parseRetryAfter } from "./retry.js";
 import { RequestParameterError, serializePath, serializeQuery } from "./serialize.js";
 import { follow, unfollow } from "./signal-fanout.js";
-import { HttpTransport } from "./transport.js";
+import { HttpTransport, retryLine } from "./transport.js";
+import { checkServerVersion, ServerVersionError, versionCheckDone } from "./version-check.js";
 
 export type { ClientSettings } from "./settings.js";
 
@@ -69,7 +72,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
   constructor(settings: ClientSettings) {
     const resolved = resolveSettings(settings);
     this.#settings = resolved;
-    this.#connections = new ConnectionPool(resolved);
+    this.#connections = new ConnectionPool(resolved, (notice) => this.#announceConnectRetry(notice));
     const headers = staticHeaders(settings, resolved.warn);
     const isClosed = () => this.#closed;
     let transport: HttpTransport;
@@ -79,7 +82,8 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
         transport.fetch(new PreparedRequest(`${resolved.baseUrl}/csrf-token?client=${encodeURIComponent(clientId)}`, { headers: { ...headers } })),
       resolved.now,
     );
-    transport = new HttpTransport(this.#connections.agent, resolved, csrf, isClosed);
+    const attribution = resolved.attribution ? new Attribution(process.env) : undefined;
+    transport = new HttpTransport(this.#connections.agent, resolved, csrf, isClosed, attribution);
     this.#transport = transport;
     this.api = createClient<Paths>({
       baseUrl: resolved.baseUrl,
@@ -95,9 +99,67 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
     return this.#closed;
   }
 
-  /** Nothing to set up: connections open on first use. Fails on a closed client, as in Prefect. */
+  /** "cloud" when `baseUrl` starts with PREFECT_CLOUD_API_URL (`cloudApiUrl`), else "server": Prefect's `server_type`. */
+  get serverType(): "cloud" | "server" {
+    return this.#settings.serverType;
+  }
+
+  /**
+   * Called when the runtime opens a client it created (and by `await client.open()`). Fails on a
+   * closed client, as in Prefect. With `serverVersionCheck` (on for Prefect servers, off for Cloud)
+   * it checks GET /admin/version once per server per process: a server of another major version
+   * rejects with ServerVersionError. Connections themselves open on first use.
+   */
   async open(): Promise<void> {
     if (this.#closed) throw new ClientClosedError("The client cannot be opened again after closing. Create a new client instead.");
+    const { baseUrl, serverVersionCheck } = this.#settings;
+    if (serverVersionCheck && !versionCheckDone(baseUrl)) {
+      let version: unknown;
+      try {
+        version = await this.request<unknown>("get", "/admin/version", {});
+      } catch (error) {
+        // Prefect re-raises an auth failure as it is and reports anything else as "Failed to reach API".
+        if (error instanceof ClientClosedError || (error instanceof HTTPStatusError && (error.status === 401 || error.status === 403))) throw error;
+        throw new ServerVersionError(
+          `Cannot check the Prefect server's version at ${baseUrl}: ${(error as Error).message} ` +
+            "(set PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED=false, or serverVersionCheck: false, to skip this check).",
+          "",
+          { cause: error },
+        );
+      }
+      checkServerVersion(baseUrl, version);
+    }
+  }
+
+  /**
+   * Prefect's `api_healthcheck()`: GET /health, resolving with `undefined` when the server answered 2xx
+   * and with the error otherwise (it never rejects, except on a closed client).
+   */
+  async apiHealthcheck(options?: CallOptions): Promise<Error | undefined> {
+    if (this.#closed) throw new ClientClosedError();
+    try {
+      await this.request<unknown>("get", "/health", {}, options);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  #announceConnectRetry(notice: ConnectRetryNotice): void {
+    const logger = this.#settings.logger;
+    if (!requestEvents.hasSubscribers && logger === undefined) return;
+    const event: RetryEvent = {
+      type: "retry",
+      phase: "connect",
+      method: "CONNECT",
+      url: notice.origin,
+      attempt: notice.retry,
+      maxAttempts: notice.retries + 1,
+      delayMs: notice.delayMs,
+      error: notice.cause,
+    };
+    if (requestEvents.hasSubscribers) requestEvents.publish(event);
+    logger?.debug(retryLine(event));
   }
 
   /**
@@ -166,7 +228,7 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
   }
 
   #publish(startedAt: number, method: string, path: string, url: string, status: number | undefined, error?: unknown): void {
-    const event: RequestEvent = { method: method.toUpperCase(), path, url, status, durationMs: performance.now() - startedAt };
+    const event: RequestEvent = { type: "request", method: method.toUpperCase(), path, url, status, durationMs: performance.now() - startedAt };
     if (error !== undefined) event.error = error;
     requestEvents.publish(event);
   }

@@ -1,22 +1,34 @@
-// A client's connections: one undici Agent (a Pool per origin under it) with the client's timeouts and
-// limits, and a close that is graceful for a moment and then forceful, whatever the server does.
-import { Agent, Pool } from "undici";
+// A client's connections: one undici Agent (a Pool per origin under it) with the client's timeouts,
+// limits, TLS and HTTP/2 options, behind HTTP(S)_PROXY when the environment names one (proxy.ts), and
+// a close that is graceful for a moment and then forceful, whatever the server does.
+import { Agent, buildConnector, EnvHttpProxyAgent, Pool, type Dispatcher } from "undici";
 import { ClientClosedError } from "../errors.js";
+import { retryingConnector, type ConnectRetryNotice } from "./connect-retry.js";
 import type { ResolvedSettings } from "./settings.js";
 
 /** How long requests in flight may take to finish when their client closes, before their sockets are destroyed. */
 export const CLOSE_GRACE_MS = 250;
 
 export class ConnectionPool {
-  readonly agent: Agent;
+  /** What requests are dispatched to: our Agent, an EnvHttpProxyAgent over it, or the caller's own dispatcher. */
+  readonly agent: Dispatcher;
+  /** Set when the dispatcher is the caller's: we neither close nor destroy it. */
+  readonly #borrowed: boolean;
+  #closed = false;
   /**
    * The Agent's pools. `Agent.close()` forgets its pools at once and then waits for their requests
    * without bound, after which `Agent.destroy()` finds nothing to destroy: we destroy them ourselves.
    */
   readonly #pools = new Set<Pool>();
 
-  constructor(settings: ResolvedSettings) {
-    this.agent = new Agent({
+  constructor(settings: ResolvedSettings, onConnectRetry: (notice: ConnectRetryNotice) => void) {
+    this.#borrowed = settings.dispatcher !== undefined;
+    if (settings.dispatcher !== undefined) {
+      this.agent = settings.dispatcher;
+      return;
+    }
+    const tls = settings.tls ?? {};
+    const options: Agent.Options = {
       // PREFECT_API_REQUEST_TIMEOUT bounds connecting, waiting for headers and each wait for body data,
       // like httpx's connect/read timeouts in Prefect; the Agent applies it to every attempt for free.
       connectTimeout: settings.timeoutMs,
@@ -26,6 +38,16 @@ export class ConnectionPool {
       connections: settings.maxConnections,
       // The parser counts body bytes and destroys the socket past the limit, whoever reads the body.
       maxResponseSize: settings.maxResponseBytes,
+      allowH2: settings.http2,
+      // A connector of our own, to retry failed connects (connect-retry.ts); it must carry what undici
+      // would otherwise build from the options above (timeout, ALPN for HTTP/2, TLS).
+      connect: retryingConnector(
+        buildConnector({ timeout: settings.timeoutMs, allowH2: settings.http2, ...tls }),
+        settings.connectRetries,
+        settings.retryBaseDelayMs,
+        () => this.#closed,
+        onConnectRetry,
+      ),
       factory: (origin, options) => {
         // The Agent closes a pool once all its sockets are gone and makes a new one on the next request.
         for (const pool of this.#pools) if (pool.destroyed) this.#pools.delete(pool);
@@ -33,7 +55,18 @@ export class ConnectionPool {
         this.#pools.add(pool);
         return pool;
       },
-    });
+    };
+    const proxy = settings.proxy;
+    this.agent =
+      proxy === undefined
+        ? new Agent(options)
+        : new EnvHttpProxyAgent({
+            ...options,
+            ...proxy,
+            // http:// targets are forwarded with absolute URIs (as httpx and curl do), https:// ones tunnelled with CONNECT.
+            proxyTunnel: false,
+            requestTls: tls,
+          } as EnvHttpProxyAgent.Options);
   }
 
   /**
@@ -41,6 +74,8 @@ export class ConnectionPool {
    * destroyed and they fail with ClientClosedError (a silent or drip-feeding server cannot hold us).
    */
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#borrowed) return;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<false>((resolve) => {
       timer = setTimeout(resolve, CLOSE_GRACE_MS, false);

@@ -5,3 +5,6 @@ export { HTTPRequestError, HTTPTimeoutError, ResponseTooLargeError, HTTPRedirect
 export type { HTTPRequestErrorInit } from "./errors.js";
 export { PreparedRequest } from "./prepared-request.js";
 export { RequestParameterError } from "./serialize.js";
+export { PREFECT_CLOUD_API_URL, type ClientLogger, type SettingsFromEnvOptions } from "./settings.js";
+export { ServerVersionError, PREFECT_SERVER_MAJOR } from "./version-check.js";
+export type { RetryEvent } from "../events.js";

@@ -65,7 +65,7 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 /** Refused or unresolvable connections: Prefect retries these only once the server has answered before. */
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+export const CONNECT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export type NetworkFailure = "transient" | "connect" | "timeout" | undefined;
 

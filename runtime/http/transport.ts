@@ -9,8 +9,10 @@
 // attempts and after a 403 "Invalid CSRF token"), counts every retryable response (Prefect-Maintenance
 // must not count), and cannot hand back the last retryable response without waiting once more. The
 // delay rules themselves are pure functions in retry.ts.
-import { Agent, fetch as undiciFetch, type Dispatcher, type HeadersInit } from "undici";
+import { fetch as undiciFetch, type Dispatcher, type HeadersInit } from "undici";
 import { ClientClosedError } from "../errors.js";
+import { requestEvents, type RetryEvent } from "../events.js";
+import type { Attribution } from "./attribution.js";
 import { CSRF_METHODS, INVALID_TOKEN_MARKER, type CsrfSession } from "./csrf.js";
 import { HTTPRedirectError, HTTPRequestError, HTTPTimeoutError, ResponseTooLargeError } from "./errors.js";
 import { discardBody, readTextUpTo } from "./read-body.js";
@@ -35,7 +37,8 @@ interface Attempt {
 }
 
 export class HttpTransport {
-  readonly #agent: Agent;
+  readonly #agent: Dispatcher;
+  readonly #attribution: Attribution | undefined;
   readonly #settings: ResolvedSettings;
   readonly #csrf: CsrfSession;
   readonly #isClosed: () => boolean;
@@ -46,8 +49,9 @@ export class HttpTransport {
   /** Prefect retries refused connections only to a server that has answered before. */
   #answeredBefore = false;
 
-  constructor(agent: Agent, settings: ResolvedSettings, csrf: CsrfSession, isClosed: () => boolean) {
+  constructor(agent: Dispatcher, settings: ResolvedSettings, csrf: CsrfSession, isClosed: () => boolean, attribution?: Attribution) {
     this.#agent = agent;
+    this.#attribution = attribution;
     this.#settings = settings;
     this.#csrf = csrf;
     this.#isClosed = isClosed;
@@ -81,6 +85,7 @@ export class HttpTransport {
     let maintenanceWaits = 0;
     let redirects = 0;
     let csrfRetried = false;
+    this.#attribution?.apply(request.headers);
 
     for (;;) {
       if (this.#isClosed()) throw new ClientClosedError();
@@ -107,7 +112,9 @@ export class HttpTransport {
         if (failure === "connect" && !this.#answeredBefore) failure = undefined;
         if (failure === undefined || retries >= maxRetries || request.signal?.aborted || this.#isClosed()) throw this.#failure(error, attempt, request);
         retries++;
-        await this.#wait(retryDelayMs(retries, null, settings.retryBaseDelayMs, settings.retryJitterFactor, Math.random, settings.maxRetryDelayMs), request.signal);
+        const delay = retryDelayMs(retries, null, settings.retryBaseDelayMs, settings.retryJitterFactor, Math.random, settings.maxRetryDelayMs);
+        if (requestEvents.hasSubscribers || settings.logger) this.#announceRetry(method, url, attempt.attempts, maxRetries + 1, delay, { error });
+        await this.#wait(delay, request.signal);
         continue;
       }
       this.#answeredBefore = true;
@@ -169,9 +176,17 @@ export class HttpTransport {
       if (maintenance) maintenanceWaits++;
       else retries = retryNumber;
       await discardBody(response, this.#errorBodyLimit);
+      if (requestEvents.hasSubscribers || settings.logger) this.#announceRetry(method, url, attempt.attempts, maxRetries + 1, delay, { status });
       await this.#wait(delay, request.signal);
     }
   };
+
+  /** A retry event on the request channel and a debug line for the logger, before the wait. */
+  #announceRetry(method: string, url: string, attempt: number, maxAttempts: number, delayMs: number, cause: { status: number } | { error: unknown }): void {
+    const event: RetryEvent = { type: "retry", phase: "request", method, url, attempt, maxAttempts, delayMs, ...cause };
+    if (requestEvents.hasSubscribers) requestEvents.publish(event);
+    this.#settings.logger?.debug(retryLine(event));
+  }
 
   /** An error response with its body read (cut at the error-body limit), as openapi-fetch expects one. */
   async #errorResponse(response: Response, attempt: Attempt, request: PreparedRequest): Promise<Response> {
@@ -230,4 +245,21 @@ function rebuild(response: Response, text: string): Response {
   const copy = new Response(response.status === 304 ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
   Object.defineProperty(copy, "url", { value: response.url });
   return copy;
+}
+
+/** What failed, without anything that could be a secret (undici's messages carry no headers). */
+export function describeCause(event: Pick<RetryEvent, "status" | "error">): string {
+  if (event.status !== undefined) return `with HTTP ${event.status}`;
+  const error = event.error as { code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
+  const inner = error?.cause ?? error;
+  const code = inner?.code ?? error?.code;
+  const message = inner?.message ?? String(error);
+  return `(${code !== undefined && !message.includes(code) ? `${code}: ` : ""}${message})`;
+}
+
+/** "GET http://…/flows/: attempt 1/6 failed with HTTP 503; retrying in 2.0 s", like Prefect's debug line per retry. */
+export function retryLine(event: RetryEvent): string {
+  const seconds = (event.delayMs / 1000).toFixed(1);
+  if (event.phase === "connect") return `connect to ${event.url}: attempt ${event.attempt}/${event.maxAttempts} failed ${describeCause(event)}; retrying in ${seconds} s`;
+  return `${event.method} ${event.url}: attempt ${event.attempt}/${event.maxAttempts} failed ${describeCause(event)}; retrying in ${seconds} s`;
 }

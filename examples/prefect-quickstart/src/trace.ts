@@ -1,7 +1,7 @@
 // Prints what happened: every HTTP call and, for every injected call, where its client came from.
 // Both come from inject-client's diagnostics channels, which cost nothing when nobody subscribes.
 import { subscribe } from "node:diagnostics_channel";
-import { CLIENT_EVENTS_CHANNEL, REQUEST_EVENTS_CHANNEL, type ClientEvent, type RequestEvent } from "inject-client/runtime";
+import { CLIENT_EVENTS_CHANNEL, REQUEST_EVENTS_CHANNEL, type ClientEvent, type RequestEvent, type RetryEvent } from "inject-client/runtime";
 
 const names = new WeakMap<object, string>();
 let counter = 0;
@@ -32,7 +32,12 @@ export function traceToConsole(): void {
     console.log(`    ${text}`);
   });
   subscribe(REQUEST_EVENTS_CHANNEL, (message) => {
-    const event = message as RequestEvent;
+    const event = message as RequestEvent | RetryEvent;
+    if (event.type === "retry") {
+      const cause = event.status !== undefined ? `HTTP ${event.status}` : String(event.error);
+      console.log(`    ${event.method} ${new URL(event.url).pathname} attempt ${event.attempt}/${event.maxAttempts} -> ${cause}; retrying in ${(event.delayMs / 1000).toFixed(1)} s`);
+      return;
+    }
     const outcome = event.status === undefined ? `no response (${String(event.error)})` : String(event.status);
     console.log(`    ${event.method} ${event.path} -> ${outcome}`);
   });
