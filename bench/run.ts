@@ -8,7 +8,7 @@ import { scratch } from "./lib/paths.js";
 import { printSection, renderResults, type SectionResult } from "./lib/report.js";
 import { explainMissed } from "./lib/why.js";
 
-const ALL = ["p1", "p2", "p3", "p4", "p5"] as const; // p6 is measured with p3
+const ALL = ["p1", "p2", "p3", "p4", "p5", "p7", "p8"] as const; // p6 is measured with p3
 type Figure = (typeof ALL)[number];
 
 const { values } = parseArgs({
@@ -23,9 +23,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm run bench -- [--only p1,p2,p3,p4,p5] [--runs N] [--quick] [--out FILE]
+  console.log(`Usage: npm run bench -- [--only p1,p2,p3,p4,p5,p7,p8] [--runs N] [--quick] [--out FILE]
   --only   figures to run (p6, peak memory, comes with p3); default: all
-  --runs   runs per tool (P2, P3, P4) / rounds (P5); default 3 (P4, P5: 5), --quick: 1
+  --runs   runs per tool (P2, P3, P4) / rounds (P5) / fresh processes per import (P7); default 3 (P4, P5: 5; P7: 15), --quick: 1 (P7: 3)
   --quick  one run each, shorter micro-benchmarks; figures are indicative only
   --out    where to write the report (default bench/RESULTS.md)
   --merge  with --only (or --only none): take the figures not run now from the last run that measured them
@@ -90,14 +90,16 @@ await section("p2", async () => (await import("./p2-compile.js")).runCompile({ r
 await section("p3", async () => (await import("./p3-codegen.js")).runCodegen({ runs: runs(3), warmup: 0 }));
 await section("p4", async () => (await import("./p4-typecheck.js")).runTypecheck({ runs: runs(5) }));
 await section("p5", async () => (await import("./p5-request.js")).runRequestOverhead({ rounds: runs(5), quick }));
+await section("p7", async () => (await import("./p7-footprint.js")).runFootprint({ runs: runsFlag ?? (quick ? 3 : 15) }));
+await section("p8", async () => (await import("./p8-transform-core.js")).runTransformCore({ runs: runs(5), quick, files: 1000 }));
 
 if (values.merge) {
-  for (const id of ["p1", "p2", "p3", "p4", "p5", "p6"]) {
+  for (const id of ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]) {
     const file = path.join(scratch, "sections", `${id}.json`);
     if (!sections.some((s) => s.id === id) && existsSync(file)) sections.push(JSON.parse(readFileSync(file, "utf8")) as SectionResult);
   }
 }
-const order = ["p1", "p2", "p3", "p4", "p5", "p6"];
+const order = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"];
 sections.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 explainMissed(sections);
 if (only.size === 0) machine.loadAtStart = "n/a (re-rendered from stored sections: see each section's own line)";

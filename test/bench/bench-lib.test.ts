@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { describeMachine } from "../../bench/lib/machine.js";
 import { markdownTable } from "../../bench/lib/report.js";
+import { footprintTable, formatMB } from "../../bench/p7-footprint.js";
 import { ratio, summarize } from "../../bench/lib/stats.js";
 
 describe("bench statistics", () => {
@@ -21,6 +22,15 @@ describe("bench statistics", () => {
   it("renders a markdown table row per result", () => {
     const text = markdownTable({ headers: ["tool", "time"], rows: [["ours", "1.0 s"], ["peer", "2.0 s"]] } as never);
     expect(text.split("\n")).toEqual(["| tool | time |", "|---|---|", "| ours | 1.0 s |", "| peer | 2.0 s |"]);
+  });
+
+  it("P7's footprint table: MB, ratio to the baseline install and the package count", () => {
+    const baseline = { label: "openapi-fetch + undici", bytes: 2_000_000, diskKiB: 2600, packages: ["undici", "openapi-fetch"] };
+    const ours = { label: "inject-client", bytes: 2_500_000, diskKiB: 3000, packages: ["undici", "inject-client", "openapi-fetch"] };
+    const table = footprintTable([ours, baseline], baseline);
+    expect(table.rows[0]).toEqual(["inject-client", "2.50 MB", "3.07 MB", "1.25x", "3", "inject-client, openapi-fetch, undici"]);
+    expect(table.rows[1]!.slice(3, 5)).toEqual(["1.00x", "2"]);
+    expect(formatMB(Number.NaN)).toBe("n/a");
   });
 
   it("describes the machine it ran on", () => {
