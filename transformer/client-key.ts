@@ -2,6 +2,7 @@ import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
 import type { ClientBinding } from "./locate-client.js";
 import { RUNTIME_MODULE } from "./tag.js";
+import { reasons } from "./messages.js";
 
 /** The class a tagged function's client is resolved by: the second argument the rewrite passes to `getOrCreateClient`. */
 export type ClientKey =
@@ -78,9 +79,9 @@ function essentialType(tsInstance: TypeScriptApi, type: ts.TypeNode): ts.TypeNod
 function clientAnnotation(tsInstance: TypeScriptApi, binding: ClientBinding): ts.TypeNode | string {
   const type = binding.parameter.type;
   if (binding.kind === "parameter") return type ?? "it has no type annotation";
-  if (!type) return "the options parameter has no type annotation";
+  if (!type) return reasons.optionsUntyped;
   const literal = essentialType(tsInstance, type);
-  if (!literal || !tsInstance.isTypeLiteralNode(literal)) return "the options parameter's type is not written inline, so its `client` member is out of sight";
+  if (!literal || !tsInstance.isTypeLiteralNode(literal)) return reasons.optionsTypeOutOfSight;
   const property = (binding.element.propertyName ?? binding.element.name) as ts.Identifier;
   const member = literal.members.find(
     (candidate): candidate is ts.PropertySignature =>
@@ -108,7 +109,7 @@ function fromImport(
   checker: ts.TypeChecker | undefined,
 ): KeyLookup {
   if (imported.module === RUNTIME_MODULE && !RUNTIME_CLASSES.has(imported.exportName)) {
-    return { found: false, reason: `\`${written}\` is a type from ${RUNTIME_MODULE}, not a client class` };
+    return { found: false, reason: reasons.runtimeType(written, RUNTIME_MODULE) };
   }
   const isClass = checker ? isClassPerChecker(tsInstance, checker, name) : undefined;
   if (isClass === false) return { found: false, reason: `\`${written}\` (from "${imported.module}") is a type, not a class` };
@@ -133,18 +134,18 @@ export function keyFromAnnotation(
   if (typeof annotation === "string") return { found: false, reason: annotation };
   const type = essentialType(tsInstance, annotation);
   const written = annotation.getText(sourceFile).replace(/\s+/g, " ");
-  if (!type) return { found: false, reason: `its type (\`${written}\`) is a union` };
-  if (tsInstance.isTypeLiteralNode(type)) return { found: false, reason: "its type is an inline type, not a class" };
-  if (!tsInstance.isTypeReferenceNode(type)) return { found: false, reason: `its type (\`${written}\`) is not a class` };
+  if (!type) return { found: false, reason: reasons.union(written) };
+  if (tsInstance.isTypeLiteralNode(type)) return { found: false, reason: reasons.inlineType };
+  if (!tsInstance.isTypeReferenceNode(type)) return { found: false, reason: reasons.notAClassType(written) };
   const typeName = type.typeName;
   if (tsInstance.isIdentifier(typeName)) {
     const name = typeName.text;
     if (scope.classes.has(name)) return { found: true, key: { kind: "local", name } };
     const described = scope.types.get(name);
-    if (described) return { found: false, reason: `\`${name}\` is ${described}, not a class` };
+    if (described) return { found: false, reason: reasons.declaredAsOther(name, described) };
     const imported = scope.imports.get(name);
     if (imported) return fromImport(tsInstance, imported, name, typeName, name, checker);
-    return { found: false, reason: `\`${name}\` is neither a class declared in this file nor imported into it` };
+    return { found: false, reason: reasons.unknownName(name) };
   }
   if (tsInstance.isIdentifier(typeName.left)) {
     const namespace = scope.namespaces.get(typeName.left.text);
@@ -153,5 +154,5 @@ export function keyFromAnnotation(
       return fromImport(tsInstance, imported, typeName.right.text, typeName.right, `${typeName.left.text}.${typeName.right.text}`, checker);
     }
   }
-  return { found: false, reason: `\`${written}\` is not a class this file declares or imports` };
+  return { found: false, reason: reasons.notDeclaredOrImported(written) };
 }

@@ -2,6 +2,7 @@ import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
 import { fileScope, keyFromAnnotation, type FileScope } from "./client-key.js";
 import { diagnosticAt, InjectClientDiagnostic } from "./diagnostics.js";
+import { misuse } from "./messages.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
 import { RUNTIME_MODULE, tagOffsets, taggedCommentBefore } from "./tag.js";
 
@@ -202,7 +203,7 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       tsInstance.isSetAccessorDeclaration(subject)
     ) {
       excuseClientInitializer(subject);
-      report(where, InjectClientDiagnostic.NotAsync, `${functionName(tsInstance, subject)} is ${describe(tsInstance, subject, sourceFile)}, and those cannot be async, so they cannot wait for a client to close. Tag an async function or method instead.`);
+      report(where, InjectClientDiagnostic.NotAsync, misuse.cannotBeAsync(functionName(tsInstance, subject), describe(tsInstance, subject, sourceFile)));
       return;
     }
     if (
@@ -211,11 +212,7 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       ((tsInstance.isFunctionDeclaration(subject) || tsInstance.isMethodDeclaration(subject)) && !subject.body)
     ) {
       excuseClientInitializer(subject);
-      report(
-        where,
-        InjectClientDiagnostic.NoBody,
-        `${functionName(tsInstance, subject)} has no body here (an overload signature, or a declare/abstract/interface declaration): there is nothing to rewrite. Put the tag on the implementation.`,
-      );
+      report(where, InjectClientDiagnostic.NoBody, misuse.noBody(functionName(tsInstance, subject)));
       return;
     }
     if (
@@ -224,37 +221,25 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       !tsInstance.isArrowFunction(subject) &&
       !tsInstance.isMethodDeclaration(subject)
     ) {
-      report(where, InjectClientDiagnostic.TagNotOnFunction, `the tag is on ${describe(tsInstance, subject, sourceFile)}, not a function. Put it on an async function, arrow function bound by const, or method.`);
+      report(where, InjectClientDiagnostic.TagNotOnFunction, misuse.notAFunction(describe(tsInstance, subject, sourceFile)));
       return;
     }
     const name = functionName(tsInstance, subject);
     const binding = excuseClientInitializer(subject);
     if (!hasModifier(tsInstance, subject, tsInstance.SyntaxKind.AsyncKeyword)) {
-      report(
-        where,
-        InjectClientDiagnostic.NotAsync,
-        `${name} is not async. A client the transformer creates is closed after the body's promise settles, and only an async function has that promise. Declare it \`async\`.`,
-      );
+      report(where, InjectClientDiagnostic.NotAsync, misuse.notAsync(name));
       return;
     }
     if (subject.asteriskToken) {
-      report(
-        where,
-        InjectClientDiagnostic.NotAsync,
-        `${name} is an async generator: a created client would have to stay open for as long as the caller iterates, which no single await can tell. Use an async function.`,
-      );
+      report(where, InjectClientDiagnostic.NotAsync, misuse.asyncGenerator(name));
       return;
     }
     if (!binding) {
       const search = locateClient(tsInstance, subject.parameters);
       if (!search.found && search.unsupported) {
-        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, `in ${name}: ${search.unsupported.reason}.`);
+        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, misuse.unsupportedBinding(name, search.unsupported.reason));
       } else {
-        report(
-          where,
-          InjectClientDiagnostic.NoClientParameter,
-          `${name} has no client to inject: declare a parameter \`client: YourClient = injected()\` (or \`client?: YourClient\`), or destructure it from an options parameter, \`{ client }: { client?: YourClient } = {}\`.`,
-        );
+        report(where, InjectClientDiagnostic.NoClientParameter, misuse.noClientParameter(name));
       }
       return;
     }
@@ -283,7 +268,7 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     report(
       placeholder,
       InjectClientDiagnostic.ClientClassUnknown,
-      `in ${name}, cannot tell which client class \`client\` is: ${lookup.reason}. Name the class in the placeholder: write \`injected(TheClass)\`, e.g. \`client: PrefectClient = injected(PrefectClient)\`.`,
+      misuse.clientClassUnknown(name, lookup.reason),
     );
     return false;
   }
@@ -323,12 +308,8 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       return;
     }
     if (isInjectedCall(tsInstance, node, imports, false) && !excusedCalls.has(node)) {
-      const enclosing = node.parent && tsInstance.isParameter(node.parent) ? " Tag the function with /** @injectClient */." : "";
-      report(
-        node,
-        InjectClientDiagnostic.InjectedOutsideTaggedFunction,
-        `injected() only works as the default of the \`client\` parameter (or \`client\` property) of a function tagged /** @injectClient */; here it would throw at run time.${enclosing}`,
-      );
+      const inParameter = node.parent !== undefined && tsInstance.isParameter(node.parent);
+      report(node, InjectClientDiagnostic.InjectedOutsideTaggedFunction, misuse.injectedOutside(inParameter));
     }
     tsInstance.forEachChild(node, visit);
   }

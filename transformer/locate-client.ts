@@ -1,6 +1,7 @@
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
 import type { ClientKey } from "./client-key.js";
+import { reasons } from "./messages.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from. */
 export type ClientBinding = (
@@ -34,7 +35,7 @@ export function locateClient(tsInstance: TypeScriptApi, parameters: readonly ts.
     if (tsInstance.isIdentifier(name)) {
       if (name.text !== CLIENT) continue;
       if (parameter.dotDotDotToken) {
-        return { found: false, unsupported: { node: parameter, reason: "`...client` is a rest parameter, not a client" } };
+        return { found: false, unsupported: { node: parameter, reason: reasons.restClient } };
       }
       return { found: true, binding: { kind: "parameter", parameter, local: name, initializer: parameter.initializer } };
     }
@@ -46,7 +47,7 @@ export function locateClient(tsInstance: TypeScriptApi, parameters: readonly ts.
           found: false,
           unsupported: {
             node: element,
-            reason: "`client` is destructured further (`{ client: { ... } }`); bind it to a name, e.g. `{ client }`, so the resolved client can be assigned",
+            reason: reasons.nestedClient,
           },
         };
       }

@@ -3,6 +3,7 @@
  * ../find-tagged.ts, with the same rules, codes and messages (a differential test holds them equal).
  */
 import { InjectClientDiagnostic, type InjectClientDiagnosticCode } from "../diagnostics.js";
+import { misuse } from "../messages.js";
 import { hasTagLine, RUNTIME_MODULE } from "../tag.js";
 import { forEachChild, isFunctionLike, skipWrappers, staticName, type AstNode, type ParsedFile } from "./ast.js";
 import { fileScope, keyFromAnnotation, type ClientKey, type FileScope } from "./keys.js";
@@ -238,7 +239,7 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
       excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
       const described = accessorKind === "constructor" ? "a constructor" : `a ${accessorKind} accessor`;
       const name = accessorKind === "constructor" ? "the function" : functionName(subject, fn);
-      report(where, InjectClientDiagnostic.NotAsync, `${name} is ${described}, and those cannot be async, so they cannot wait for a client to close. Tag an async function or method instead.`);
+      report(where, InjectClientDiagnostic.NotAsync, misuse.cannotBeAsync(name, described));
       return;
     }
     if (
@@ -250,45 +251,29 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
     ) {
       excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
       const name = subject.type === "TSCallSignatureDeclaration" ? "the function" : isMethod || subject.type === "TSMethodSignature" ? functionName(subject, fn) : functionName(fn, fn);
-      report(
-        where,
-        InjectClientDiagnostic.NoBody,
-        `${name} has no body here (an overload signature, or a declare/abstract/interface declaration): there is nothing to rewrite. Put the tag on the implementation.`,
-      );
+      report(where, InjectClientDiagnostic.NoBody, misuse.noBody(name));
       return;
     }
     if (!isMethod && subject.type !== "FunctionDeclaration" && subject.type !== "FunctionExpression" && subject.type !== "ArrowFunctionExpression") {
-      report(where, InjectClientDiagnostic.TagNotOnFunction, `the tag is on ${describe(subject, code)}, not a function. Put it on an async function, arrow function bound by const, or method.`);
+      report(where, InjectClientDiagnostic.TagNotOnFunction, misuse.notAFunction(describe(subject, code)));
       return;
     }
     const name = functionName(subject, fn);
     const binding = excuseClientInitializer(fn.params as AstNode[]);
     if (!fn.async) {
-      report(
-        where,
-        InjectClientDiagnostic.NotAsync,
-        `${name} is not async. A client the transformer creates is closed after the body's promise settles, and only an async function has that promise. Declare it \`async\`.`,
-      );
+      report(where, InjectClientDiagnostic.NotAsync, misuse.notAsync(name));
       return;
     }
     if (fn.generator) {
-      report(
-        where,
-        InjectClientDiagnostic.NotAsync,
-        `${name} is an async generator: a created client would have to stay open for as long as the caller iterates, which no single await can tell. Use an async function.`,
-      );
+      report(where, InjectClientDiagnostic.NotAsync, misuse.asyncGenerator(name));
       return;
     }
     if (!binding) {
       const search = locateClient(fn.params as AstNode[]);
       if (!search.found && search.unsupported) {
-        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, `in ${name}: ${search.unsupported.reason}.`);
+        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, misuse.unsupportedBinding(name, search.unsupported.reason));
       } else {
-        report(
-          where,
-          InjectClientDiagnostic.NoClientParameter,
-          `${name} has no client to inject: declare a parameter \`client: YourClient = injected()\` (or \`client?: YourClient\`), or destructure it from an options parameter, \`{ client }: { client?: YourClient } = {}\`.`,
-        );
+        report(where, InjectClientDiagnostic.NoClientParameter, misuse.noClientParameter(name));
       }
       return;
     }
@@ -319,7 +304,7 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
     report(
       placeholder,
       InjectClientDiagnostic.ClientClassUnknown,
-      `in ${name}, cannot tell which client class \`client\` is: ${lookup.reason}. Name the class in the placeholder: write \`injected(TheClass)\`, e.g. \`client: PrefectClient = injected(PrefectClient)\`.`,
+      misuse.clientClassUnknown(name, lookup.reason),
     );
     return false;
   }
@@ -333,12 +318,8 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
       for (const subject of taggedSubjects(node)) checkSubject(subject, node);
     }
     if (isInjectedCall(node, imports, false) && !excusedCalls.has(node)) {
-      const enclosing = parent && isParameterOf(node, parent) ? " Tag the function with /** @injectClient */." : "";
-      report(
-        node,
-        InjectClientDiagnostic.InjectedOutsideTaggedFunction,
-        `injected() only works as the default of the \`client\` parameter (or \`client\` property) of a function tagged /** @injectClient */; here it would throw at run time.${enclosing}`,
-      );
+      const inParameter = parent !== undefined && isParameterOf(node, parent);
+      report(node, InjectClientDiagnostic.InjectedOutsideTaggedFunction, misuse.injectedOutside(inParameter));
     }
     forEachChild(node, (child) => visit(child, node));
   }

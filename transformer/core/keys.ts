@@ -5,6 +5,7 @@
 import { RUNTIME_MODULE } from "../tag.js";
 import { staticName, type AstNode } from "./ast.js";
 import type { ClientBinding } from "./locate-client.js";
+import { reasons } from "../messages.js";
 
 export type ClientKey =
   /** `injected(K)`: the argument, emitted as written. */
@@ -87,9 +88,9 @@ export function annotationOf(target: AstNode): AstNode | undefined {
 function clientAnnotation(binding: ClientBinding): AstNode | string {
   const type = annotationOf(binding.parameter);
   if (binding.kind === "parameter") return type ?? "it has no type annotation";
-  if (!type) return "the options parameter has no type annotation";
+  if (!type) return reasons.optionsUntyped;
   const literal = essentialType(type);
-  if (!literal || literal.type !== "TSTypeLiteral") return "the options parameter's type is not written inline, so its `client` member is out of sight";
+  if (!literal || literal.type !== "TSTypeLiteral") return reasons.optionsTypeOutOfSight;
   const property = staticName(binding.element.key, binding.element.computed as boolean);
   const member = (literal.members as AstNode[]).find(
     (candidate) => candidate.type === "TSPropertySignature" && !candidate.computed && staticName(candidate.key) === property,
@@ -99,7 +100,7 @@ function clientAnnotation(binding: ClientBinding): AstNode | string {
 
 function fromImport(imported: { module: string; exportName: string; declaration: AstNode }, localName: string, written: string): KeyLookup {
   if (imported.module === RUNTIME_MODULE && !RUNTIME_CLASSES.has(imported.exportName)) {
-    return { found: false, reason: `\`${written}\` is a type from ${RUNTIME_MODULE}, not a client class` };
+    return { found: false, reason: reasons.runtimeType(written, RUNTIME_MODULE) };
   }
   return { found: true, key: { kind: "import", module: imported.module, exportName: imported.exportName, localName, declaration: imported.declaration } };
 }
@@ -110,18 +111,18 @@ export function keyFromAnnotation(code: string, scope: FileScope, binding: Clien
   if (typeof annotation === "string") return { found: false, reason: annotation };
   const type = essentialType(annotation);
   const written = code.slice(annotation.start, annotation.end).replace(/\s+/g, " ");
-  if (!type) return { found: false, reason: `its type (\`${written}\`) is a union` };
-  if (type.type === "TSTypeLiteral") return { found: false, reason: "its type is an inline type, not a class" };
-  if (type.type !== "TSTypeReference") return { found: false, reason: `its type (\`${written}\`) is not a class` };
+  if (!type) return { found: false, reason: reasons.union(written) };
+  if (type.type === "TSTypeLiteral") return { found: false, reason: reasons.inlineType };
+  if (type.type !== "TSTypeReference") return { found: false, reason: reasons.notAClassType(written) };
   const typeName = type.typeName as AstNode;
   if (typeName.type === "Identifier") {
     const name = typeName.name as string;
     if (scope.classes.has(name)) return { found: true, key: { kind: "local", name } };
     const described = scope.types.get(name);
-    if (described) return { found: false, reason: `\`${name}\` is ${described}, not a class` };
+    if (described) return { found: false, reason: reasons.declaredAsOther(name, described) };
     const imported = scope.imports.get(name);
     if (imported) return fromImport(imported, name, name);
-    return { found: false, reason: `\`${name}\` is neither a class declared in this file nor imported into it` };
+    return { found: false, reason: reasons.unknownName(name) };
   }
   if (typeName.type === "TSQualifiedName" && typeName.left.type === "Identifier") {
     const namespace = scope.namespaces.get(typeName.left.name as string);
@@ -130,6 +131,6 @@ export function keyFromAnnotation(code: string, scope: FileScope, binding: Clien
       return fromImport({ module: namespace.module, exportName: right, declaration: namespace.declaration }, right, `${typeName.left.name}.${right}`);
     }
   }
-  return { found: false, reason: `\`${written}\` is not a class this file declares or imports` };
+  return { found: false, reason: reasons.notDeclaredOrImported(written) };
 }
 

@@ -1,5 +1,6 @@
 import { staticName, type AstNode } from "./ast.js";
 import type { ClientKey } from "./keys.js";
+import { reasons } from "../messages.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from (see ../locate-client.ts). */
 export type ClientBinding = (
@@ -27,7 +28,7 @@ export function locateClient(parameters: readonly AstNode[]): ClientSearch {
     const name = (rest ? parameter.argument : withDefault ? parameter.left : parameter) as AstNode;
     if (name.type === "Identifier") {
       if (name.name !== CLIENT) continue;
-      if (rest) return { found: false, unsupported: { node: written, reason: "`...client` is a rest parameter, not a client" } };
+      if (rest) return { found: false, unsupported: { node: written, reason: reasons.restClient } };
       return { found: true, binding: { kind: "parameter", parameter, local: name, initializer: withDefault ? (parameter.right as AstNode) : undefined } };
     }
     if (name.type !== "ObjectPattern") continue;
@@ -40,7 +41,7 @@ export function locateClient(parameters: readonly AstNode[]): ClientSearch {
           found: false,
           unsupported: {
             node: element,
-            reason: "`client` is destructured further (`{ client: { ... } }`); bind it to a name, e.g. `{ client }`, so the resolved client can be assigned",
+            reason: reasons.nestedClient,
           },
         };
       }
