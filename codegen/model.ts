@@ -1,8 +1,11 @@
 // Model the operations of a spec: what each generated method is called, which arguments it takes in
-// which order, and which parts of the generated `paths` type its signature indexes into.
-import type { OpenAPI3, OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject } from "openapi-typescript";
+// which order, which parts of the generated `paths` type its signature indexes into, and how its call
+// goes on the wire where the spec says more than OpenAPI's defaults (wire-model.ts).
+import type { MediaTypeObject, OpenAPI3, OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject } from "openapi-typescript";
 import { CodegenError } from "./errors.js";
-import { camelCase, CLASS_MEMBERS, pascalCase, RESERVED_WORDS, words } from "./names.js";
+import { preferredMediaType } from "./media-types.js";
+import { camelCase, CLASS_MEMBERS, pascalCase, RESERVED_WORDS } from "./names.js";
+import { fixedQuery, isBinaryBody, isIgnoredHeader, parametersWire, requestBodyWire, responseWire, splitPathKey, type OperationWire } from "./wire-model.js";
 
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -25,11 +28,22 @@ export interface SuccessResponse {
   status: string;
   /** The media type whose schema is returned; undefined when the response has no body (204). */
   mediaType?: string;
+  /** That media type's object (schema, encoding), for the wire. */
+  media?: MediaTypeObject;
+}
+
+/** The header or cookie parameters of an operation, for the method's `options`. */
+export interface ParameterGroup {
+  present: boolean;
+  required: boolean;
 }
 
 export interface OperationModel {
   method: HttpMethod;
+  /** The spec's path key, which the generated `paths` type is indexed by: `/tags#operation=untag`. */
   path: string;
+  /** The path the request goes to, before any fixed query: `/tags`. */
+  template: string;
   operationId?: string;
   /** The route or operation name the method name comes from, before collisions are resolved. */
   baseName: string;
@@ -38,9 +52,18 @@ export interface OperationModel {
   description?: string;
   deprecated: boolean;
   pathParameters: PathParameter[];
-  body?: { mediaType: string; required: boolean };
-  query: { present: boolean; required: boolean };
+  /** `binary`: raw bytes (`application/octet-stream`, `image/png`), taken as a Blob, a Uint8Array or a stream. */
+  body?: { mediaType: string; required: boolean; binary: boolean };
+  query: ParameterGroup;
+  /**
+   * `ignored`: declared header parameters OpenAPI says to ignore (`Accept`, `Content-Type`, `Authorization`):
+   * not typed, never required (the client sets them).
+   */
+  header: ParameterGroup & { ignored: string[] };
+  cookie: ParameterGroup;
   responses: SuccessResponse[];
+  /** How the operation goes on the wire, where that is not OpenAPI's default (often `{}`). */
+  wire: OperationWire;
 }
 
 function isReference(value: unknown): value is ReferenceObject {
@@ -72,13 +95,14 @@ function fastApiRouteName(operationId: string, path: string, method: string): st
   return operationId.slice(0, -suffix.length);
 }
 
-/** `get /pets/{petId}/toys` -> `getPetsByPetIdToys`. */
+/** `get /pets/{petId}/toys` -> `getPetsByPetIdToys`; `get /{Bucket}?acl` -> `getByBucketAcl`. */
 function nameFromPath(method: string, path: string): string {
-  const parts = path.split("/").filter(Boolean).map((segment) => {
+  const { template, pairs } = splitPathKey(path);
+  const parts = template.split("/").filter(Boolean).map((segment) => {
     const parameter = /^\{(.+)\}$/.exec(segment);
     return parameter ? `By ${parameter[1]}` : segment;
   });
-  return camelCase([method, ...parts].join(" ")) || method;
+  return camelCase([method, ...parts, ...pairs.map(({ name, value }) => `${name} ${value ?? ""}`)].join(" ")) || method;
 }
 
 function baseName(operation: OperationObject, path: string, method: string): string {
@@ -104,7 +128,7 @@ function safeArgumentName(name: string, taken: Set<string>): string {
 }
 
 function staticSegments(path: string): string[] {
-  return path.split("/").filter((segment) => segment && !/^\{.*\}$/.test(segment));
+  return splitPathKey(path).template.split("/").filter((segment) => segment && !/^\{.*\}$/.test(segment));
 }
 
 /**
@@ -152,11 +176,6 @@ function compare(a: OperationModel, b: OperationModel): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method);
 }
 
-function preferredMediaType(content: Record<string, unknown> | undefined): string | undefined {
-  const types = Object.keys(content ?? {});
-  return types.find((type) => type === "application/json") ?? types.find((type) => /[/+]json(;|$)/.test(type)) ?? types[0];
-}
-
 /** 2xx responses in status order; `default` only when there is no 2xx. Bodies of `content`-less responses are void. */
 function successResponses(document: OpenAPI3, operation: OperationObject): SuccessResponse[] {
   const responses = (operation.responses ?? {}) as Record<string, ResponseObject | ReferenceObject>;
@@ -164,8 +183,9 @@ function successResponses(document: OpenAPI3, operation: OperationObject): Succe
   const chosen = keys.length > 0 ? keys : "default" in responses ? ["default"] : [];
   return chosen.map((status) => {
     const response = deref<ResponseObject>(document, responses[status]!);
-    const mediaType = preferredMediaType(response.content as Record<string, unknown> | undefined);
-    return { status: /^\d+$/.test(status) ? status : status.toUpperCase() === "2XX" ? "2XX" : status, mediaType };
+    const content = response.content as Record<string, MediaTypeObject> | undefined;
+    const mediaType = preferredMediaType(content);
+    return { status: /^\d+$/.test(status) ? status : status.toUpperCase() === "2XX" ? "2XX" : status, mediaType, media: mediaType === undefined ? undefined : content![mediaType] };
   });
 }
 
@@ -219,9 +239,11 @@ export function modelOperations(document: OpenAPI3, displayName = ""): Operation
       if (!rawOperation) continue;
       const operation = deref<OperationObject>(document, rawOperation);
       const parameters = collectParameters(document, item, operation);
+      const { template, pairs } = splitPathKey(path);
+      const fixed = fixedQuery(pairs);
       const pathByName = new Map(parameters.filter((parameter) => parameter.in === "path").map((parameter) => [parameter.name, parameter]));
       const taken = new Set<string>();
-      const order = placeholders(path).filter((name, index, all) => all.indexOf(name) === index);
+      const order = placeholders(template).filter((name, index, all) => all.indexOf(name) === index);
       for (const name of pathByName.keys()) if (!order.includes(name)) order.push(name);
       const pathParameters = order.map((name) => ({
         name,
@@ -229,12 +251,27 @@ export function modelOperations(document: OpenAPI3, displayName = ""): Operation
         description: pathByName.get(name)?.description,
         declared: pathByName.has(name),
       }));
-      const queryParameters = parameters.filter((parameter) => parameter.in === "query");
+      const group = (location: string, include: (parameter: ParameterObject) => boolean = () => true): ParameterGroup => {
+        const found = parameters.filter((parameter) => parameter.in === location && include(parameter));
+        return { present: found.length > 0, required: found.some((parameter) => parameter.required === true) };
+      };
+      const resolve = <T>(value: T | ReferenceObject): T => deref<T>(document, value);
       const requestBody = operation.requestBody ? deref<RequestBodyObject>(document, operation.requestBody) : undefined;
-      const bodyMediaType = preferredMediaType(requestBody?.content as Record<string, unknown> | undefined);
+      const bodyContent = requestBody?.content as Record<string, MediaTypeObject | undefined> | undefined;
+      const bodyMediaType = preferredMediaType(bodyContent);
+      const responses = successResponses(document, operation);
+      const firstContent = responses.find((response) => response.mediaType !== undefined);
+      const response = responseWire(firstContent?.mediaType, firstContent?.media, resolve);
+      const wire: OperationWire = {
+        ...parametersWire(parameters),
+        ...(fixed === undefined ? {} : { fixedQuery: fixed }),
+        ...requestBodyWire(requestBody, bodyMediaType, resolve),
+        ...(response === undefined ? {} : { response }),
+      };
       operations.push({
         method,
         path,
+        template,
         operationId: operation.operationId,
         baseName: baseName(operation, path, method),
         methodName: "",
@@ -242,9 +279,18 @@ export function modelOperations(document: OpenAPI3, displayName = ""): Operation
         description: operation.description,
         deprecated: operation.deprecated === true,
         pathParameters,
-        body: requestBody && bodyMediaType ? { mediaType: bodyMediaType, required: requestBody.required === true } : undefined,
-        query: { present: queryParameters.length > 0, required: queryParameters.some((parameter) => parameter.required === true) },
-        responses: successResponses(document, operation),
+        body:
+          requestBody && bodyMediaType
+            ? { mediaType: bodyMediaType, required: requestBody.required === true, binary: isBinaryBody(bodyMediaType, bodyContent![bodyMediaType], resolve) }
+            : undefined,
+        query: group("query"),
+        header: {
+          ...group("header", (parameter) => !isIgnoredHeader(parameter.name)),
+          ignored: parameters.filter((parameter) => parameter.in === "header" && isIgnoredHeader(parameter.name)).map((parameter) => parameter.name),
+        },
+        cookie: group("cookie"),
+        responses,
+        wire,
       });
     }
   }

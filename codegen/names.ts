@@ -13,11 +13,13 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Members a generated method must not shadow: the base class's (`OpenAPIClient`, `ManagedClient`),
- * the static factory, and what every object inherits.
+ * Members a generated method must not shadow: the base class's (`OpenAPIClient`, `ManagedClient`), what
+ * `defineOperations` adds (`stream`, the streaming view of the methods), the static factory, and what
+ * every object inherits.
  */
 export const CLASS_MEMBERS: ReadonlySet<string> = new Set([
-  "api", "request", "open", "closed", "fromEnv", "settings", "apiHealthcheck", "serverType", "constructor", "prototype", "name", "length",
+  "api", "request", "open", "closed", "fromEnv", "settings", "apiHealthcheck", "serverType", "stream", "defineOperations",
+  "constructor", "prototype", "name", "length",
   "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
   "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "then",
 ]);
@@ -62,8 +64,8 @@ export function classNameFromTitle(title: string | undefined): string {
 
 /** Names the generated index.ts declares or imports besides the class: a class of that name would clash. */
 const GENERATED_MODULE_NAMES: ReadonlySet<string> = new Set([
-  "OpenAPIClient", "defineClientClass", "setDefaultClientFactory", "settingsFromEnv", "CallOptions", "ClientSettings", "HttpMethod",
-  "paths", "components", "operations", "defaults", "Operation",
+  "OpenAPIClient", "defineClientClass", "defineOperations", "setDefaultClientFactory", "settingsFromEnv", "CallOptions", "ClientSettings", "HttpMethod",
+  "paths", "components", "operations", "defaults", "Operation", "StreamingMethods",
 ]);
 
 /** Why a class name cannot be used (undefined when it can), for `--name` and a config's `className`. */
@@ -83,4 +85,12 @@ export function isIdentifier(text: string): boolean {
 /** A property key as written in source: bare when it is an identifier, quoted otherwise. */
 export function propertyKey(name: string): string {
   return isIdentifier(name) ? name : JSON.stringify(name);
+}
+
+/**
+ * A key of an object literal that runs (not a type): `__proto__`, bare or quoted, would set the object's
+ * prototype there, so it is written computed, `["__proto__"]`, which makes it an own key.
+ */
+export function objectKey(name: string): string {
+  return name === "__proto__" ? '["__proto__"]' : propertyKey(name).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }

@@ -18,23 +18,28 @@ export class Attribution {
   readonly #envFlowRunId: string | undefined;
 
   constructor(env: Env) {
-    if (usable(env.PREFECT__WORKER_ID)) this.#fixed.push(["X-Prefect-Worker-Id", env.PREFECT__WORKER_ID]);
-    if (usable(env.PREFECT__WORKER_NAME)) this.#fixed.push(["X-Prefect-Worker-Name", env.PREFECT__WORKER_NAME]);
+    if (usable(env.PREFECT__WORKER_ID)) this.#fixed.push(["x-prefect-worker-id", env.PREFECT__WORKER_ID]);
+    if (usable(env.PREFECT__WORKER_NAME)) this.#fixed.push(["x-prefect-worker-name", env.PREFECT__WORKER_NAME]);
     this.#envFlowRunId = usable(env.PREFECT__FLOW_RUN_ID) ? env.PREFECT__FLOW_RUN_ID : undefined;
   }
 
-  /** Sets the headers for the call tree this runs in; the run context wins over the environment, as in Prefect. */
-  apply(headers: Headers): void {
-    for (const [name, value] of this.#fixed) headers.set(name, value);
+  /**
+   * Sets the headers for the call tree this runs in; the run context wins over the environment, as in
+   * Prefect. `target` hands out the request's own (lower-case) header record, asked for only when there
+   * is something to set, so a request without attribution keeps sharing the client's static headers.
+   */
+  apply(target: () => Record<string, string>): void {
+    for (const [name, value] of this.#fixed) target()[name] = value;
     const flowRun = FlowRunContext.get();
     if (flowRun !== undefined && usable(flowRun.flowRunId)) {
-      headers.set("X-Prefect-Flow-Run-Id", flowRun.flowRunId);
-      if (usable(flowRun.flowRunName)) headers.set("X-Prefect-Flow-Run-Name", flowRun.flowRunName);
-      if (usable(flowRun.deploymentId)) headers.set("X-Prefect-Deployment-Id", flowRun.deploymentId);
+      const headers = target();
+      headers["x-prefect-flow-run-id"] = flowRun.flowRunId;
+      if (usable(flowRun.flowRunName)) headers["x-prefect-flow-run-name"] = flowRun.flowRunName;
+      if (usable(flowRun.deploymentId)) headers["x-prefect-deployment-id"] = flowRun.deploymentId;
     } else if (this.#envFlowRunId !== undefined) {
-      headers.set("X-Prefect-Flow-Run-Id", this.#envFlowRunId);
+      target()["x-prefect-flow-run-id"] = this.#envFlowRunId;
     }
     const taskRun = TaskRunContext.get();
-    if (taskRun !== undefined && usable(taskRun.taskRunId)) headers.set("X-Prefect-Task-Run-Id", taskRun.taskRunId);
+    if (taskRun !== undefined && usable(taskRun.taskRunId)) target()["x-prefect-task-run-id"] = taskRun.taskRunId;
   }
 }

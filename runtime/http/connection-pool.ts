@@ -14,6 +14,11 @@ export class ConnectionPool {
   readonly agent: Dispatcher;
   /** Set when the dispatcher is the caller's: we neither close nor destroy it. */
   readonly #borrowed: boolean;
+  /**
+   * True when `agent` is our own Agent, which only reads a request's headers. A proxy agent (and any
+   * dispatcher the caller passes) may write to them (ProxyAgent adds `host`), so it gets a copy per request.
+   */
+  readonly readsHeadersOnly: boolean;
   #closed = false;
   /**
    * The Agent's pools. `Agent.close()` forgets its pools at once and then waits for their requests
@@ -23,6 +28,7 @@ export class ConnectionPool {
 
   constructor(settings: ResolvedSettings, onConnectRetry: (notice: ConnectRetryNotice) => void) {
     this.#borrowed = settings.dispatcher !== undefined;
+    this.readsHeadersOnly = settings.dispatcher === undefined && settings.proxy === undefined;
     if (settings.dispatcher !== undefined) {
       this.agent = settings.dispatcher;
       return;
@@ -36,8 +42,8 @@ export class ConnectionPool {
       bodyTimeout: settings.timeoutMs,
       // At most this many sockets per origin (httpx: 100); further requests wait in the pool's queue.
       connections: settings.maxConnections,
-      // The parser counts body bytes and destroys the socket past the limit, whoever reads the body.
-      maxResponseSize: settings.maxResponseBytes,
+      // No `maxResponseSize`: it would bound streamed downloads too. maxResponseBytes bounds buffered
+      // bodies where they are read (read-body.ts), which also covers a dispatcher the caller passes in.
       allowH2: settings.http2,
       // A connector of our own, to retry failed connects (connect-retry.ts); it must carry what undici
       // would otherwise build from the options above (timeout, ALPN for HTTP/2, TLS).

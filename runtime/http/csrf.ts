@@ -10,6 +10,18 @@ export const CSRF_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH"
 const DISABLED_MARKER = "CSRF protection is disabled.";
 export const INVALID_TOKEN_MARKER = "Invalid CSRF token";
 
+/** What the token endpoint answered: its status, URL, headers and body text. */
+export interface TokenResponse {
+  status: number;
+  url: string;
+  headers: Headers;
+  text: string;
+}
+
+/** The header names as the transport sends them (lower-case). */
+const TOKEN_HEADER = CSRF_TOKEN_HEADER.toLowerCase();
+const CLIENT_HEADER = CSRF_CLIENT_HEADER.toLowerCase();
+
 interface Token {
   value: string;
   expiresAt: number;
@@ -24,11 +36,11 @@ export class CsrfSession {
   #enabled: boolean;
   #token: Token | undefined;
   #pending: Promise<string | undefined> | undefined;
-  readonly #requestToken: (clientId: string) => Promise<Response>;
+  readonly #requestToken: (clientId: string) => Promise<TokenResponse>;
   readonly #now: () => number;
 
   /** `requestToken` sends GET /csrf-token?client=<id> (with retries) and returns the response, whatever its status. */
-  constructor(enabled: boolean, requestToken: (clientId: string) => Promise<Response>, now: () => number) {
+  constructor(enabled: boolean, requestToken: (clientId: string) => Promise<TokenResponse>, now: () => number) {
     this.#enabled = enabled;
     this.#requestToken = requestToken;
     this.#now = now;
@@ -42,7 +54,7 @@ export class CsrfSession {
    * Sets the CSRF headers on `headers` when the token is valid and returns `true`; `false` means the
    * caller must `await refreshAndSetHeaders()` instead. Synchronous so that the common case costs no await.
    */
-  trySetHeaders(headers: Headers): boolean {
+  trySetHeaders(headers: Record<string, string>): boolean {
     const token = this.#token;
     if (token === undefined || token.expiresAt <= this.#now()) return false;
     this.#setHeaders(headers, token.value);
@@ -54,7 +66,7 @@ export class CsrfSession {
    * our clock already calls it expired (clock skew must not cost a token fetch per request more than
    * once). Leaves the headers alone when the server turned CSRF off.
    */
-  async refreshAndSetHeaders(headers: Headers): Promise<void> {
+  async refreshAndSetHeaders(headers: Record<string, string>): Promise<void> {
     this.#pending ??= this.#fetchToken().finally(() => {
       this.#pending = undefined;
     });
@@ -62,9 +74,9 @@ export class CsrfSession {
     if (token !== undefined) this.#setHeaders(headers, token);
   }
 
-  #setHeaders(headers: Headers, token: string): void {
-    headers.set(CSRF_TOKEN_HEADER, token);
-    headers.set(CSRF_CLIENT_HEADER, this.clientId);
+  #setHeaders(headers: Record<string, string>, token: string): void {
+    headers[TOKEN_HEADER] = token;
+    headers[CLIENT_HEADER] = this.clientId;
   }
 
   /** Forgets the token, e.g. after the server answered 403 "Invalid CSRF token". */
@@ -74,7 +86,7 @@ export class CsrfSession {
 
   async #fetchToken(): Promise<string | undefined> {
     const response = await this.#requestToken(this.clientId);
-    const text = await response.text();
+    const text = response.text;
     if (response.status === 404 || (response.status === 422 && text.includes(DISABLED_MARKER))) {
       this.#enabled = false;
       this.#token = undefined;
@@ -86,7 +98,7 @@ export class CsrfSession {
     } catch {
       // keep the text for the error below
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       const detail = (body as { detail?: unknown } | null)?.detail ?? body;
       throw HTTPStatusError.from({ status: response.status, method: "GET", url: response.url, detail, body, headers: response.headers });
     }

@@ -8,12 +8,12 @@ export const CSRF_CLIENT_HEADER = "Prefect-Csrf-Client";
 const PROTECTED_HEADERS = new Set(["user-agent", CSRF_TOKEN_HEADER.toLowerCase(), CSRF_CLIENT_HEADER.toLowerCase()]);
 
 /** RFC 9110 field names: a token. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Field values: visible Latin-1 text, spaces and tabs; no CR, LF or NUL (which would split the header). */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
- * Refuses a header that fetch would reject on every call. The message names the setting, never the
+ * Refuses a header that undici would reject on every call. The message names the setting, never the
  * value: it may be an API key, and undici's own error would print it whole.
  */
 export function checkHeader(name: string, value: unknown, setting: string): void {

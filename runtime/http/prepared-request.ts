@@ -1,4 +1,5 @@
-// What openapi-fetch builds for each call in place of a WHATWG `Request` (its `Request` option).
+// What the `api` escape hatch's openapi-fetch builds for each call in place of a WHATWG `Request` (its
+// `Request` option); fetch-adapter.ts sends it through the client's transport.
 // Typed with Node's global fetch types, not undici's, so the runtime's public declarations do not pull
 // undici's into every user's type-check.
 interface PreparedRequestInit {
@@ -12,7 +13,7 @@ interface PreparedRequestInit {
 
 /**
  * The URL, headers and serialized body of a call, kept as plain values so every attempt can resend
- * the body, and so no `Request` is built twice (undici's fetch copies any `Request` it is given).
+ * the body, and so no WHATWG `Request` is built at all.
  */
 export class PreparedRequest {
   readonly url: string;

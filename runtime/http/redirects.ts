@@ -1,4 +1,4 @@
-// Which redirects the client follows. undici's fetch would follow any, to any origin, carrying the
+// Which redirects the client follows. A client that followed any, to any origin, would carry the
 // Authorization and custom headers (where users put proxy secrets), the CSRF token and the body.
 // Prefect's httpx client follows none; we follow same-origin ones (FastAPI's trailing-slash 307s, a
 // proxy's 308s), a few hops at most, and refuse the rest. The loop that applies this is in transport.ts.

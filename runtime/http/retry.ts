@@ -52,7 +52,7 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
-/** undici error codes (on `error.cause` of fetch's "fetch failed") for a dropped or stalled exchange. */
+/** undici and socket error codes for a dropped or stalled exchange. */
 const TRANSIENT_CODES = new Set([
   "ECONNRESET",
   "EPIPE",
@@ -69,24 +69,29 @@ export const CONNECT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOT
 
 export type NetworkFailure = "transient" | "connect" | "timeout" | undefined;
 
-/**
- * Classifies an error thrown by undici's fetch; `undefined` means "not a network failure, do not retry".
- * A response undici cannot parse (a malformed status line or header: `HTTPParserError`, whose `code`
- * undici 7 leaves unset) is transient, like httpx's RemoteProtocolError, which Prefect retries.
- */
-export function classifyNetworkError(error: unknown): NetworkFailure {
-  const cause = (error as { cause?: { code?: string; name?: string } } | undefined)?.cause;
-  if (cause?.name === "HTTPParserError" || (error as { name?: string } | undefined)?.name === "HTTPParserError") return "transient";
-  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
-  if (code === undefined) return undefined;
+function classifyCode(code: unknown): NetworkFailure {
+  if (typeof code !== "string") return undefined;
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "timeout";
   if (TRANSIENT_CODES.has(code)) return "transient";
   if (CONNECT_CODES.has(code)) return "connect";
   return undefined;
 }
 
-/** A body went over the Agent's `maxResponseSize` (undici destroyed the socket): never retried, the same request gets the same body. */
+/**
+ * Classifies an error from undici; `undefined` means "not a network failure, do not retry". Both shapes
+ * count: `dispatcher.request()` rejects with undici's own errors (SocketError, HeadersTimeoutError,
+ * ConnectTimeoutError, …) or Node's socket errors, their `code` on the error itself, while undici's
+ * `fetch` rejects with TypeError("fetch failed") and the real error as its `cause`. A response undici cannot parse (a malformed status line or
+ * header: `HTTPParserError`) is transient, like httpx's RemoteProtocolError, which Prefect retries.
+ */
+export function classifyNetworkError(error: unknown): NetworkFailure {
+  const own = error as { code?: unknown; name?: string; cause?: { code?: unknown; name?: string } } | undefined;
+  if (own?.name === "HTTPParserError" || own?.cause?.name === "HTTPParserError") return "transient";
+  return classifyCode(own?.code) ?? classifyCode(own?.cause?.code);
+}
+
+/** A body went over a dispatcher's `maxResponseSize` (a dispatcher the caller passed in may set one): never retried, the same request gets the same body. */
 export function exceededResponseSize(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
-  return (cause?.code ?? (error as { code?: string } | undefined)?.code) === "UND_ERR_RES_EXCEEDED_MAX_SIZE";
+  const own = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return own?.code === "UND_ERR_RES_EXCEEDED_MAX_SIZE" || own?.cause?.code === "UND_ERR_RES_EXCEEDED_MAX_SIZE";
 }

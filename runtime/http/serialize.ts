@@ -1,83 +1,25 @@
-// Path and query serialization for openapi-fetch (its `pathSerializer`/`querySerializer` options).
+// Path and query serialization for the `api` escape hatch (openapi-fetch's `pathSerializer` and
+// `querySerializer` options). Generated methods use wire/ directly, with the styles of their rows.
 //
 // openapi-fetch's defaults leave a missing path parameter in the URL as a literal `{id}`, substitute
-// an empty one (so `/flows/{id}` becomes `/flows/`), let `..` walk out of its segment, skip values
-// they cannot serialize and send query keys unencoded. These serializers keep openapi-fetch's styles
-// (path: simple; query: form + explode for arrays, deepObject for objects) and refuse, before
-// anything is sent, every value that would send a request other than the one the caller wrote.
+// an empty one (so `/flows/{id}` becomes `/flows/`), skip values they cannot serialize and send query
+// keys unencoded. These serializers keep openapi-fetch's styles (path: simple; query: form + explode for
+// arrays, deepObject for objects) and refuse, before anything is sent, every value that would send a
+// request other than the one the caller wrote.
+import { RequestParameterError, scalarText } from "./wire/parameters.js";
+import { compilePath, fillPath } from "./wire/path.js";
 
-import { recogniseAcrossCopies } from "../errors.js";
-
-/** A path or query parameter's value cannot be sent as the caller wrote it; nothing was sent. */
-export class RequestParameterError extends TypeError {
-  override name = "RequestParameterError";
-  readonly location: "path" | "query";
-  readonly parameter: string;
-  /** What is wrong with the value, e.g. `is undefined: pass a non-empty string or number`. */
-  readonly problem: string;
-
-  constructor(location: "path" | "query", parameter: string, problem: string, operation?: string) {
-    super(`${operation ? `${operation}: ` : ""}${location} parameter ${JSON.stringify(parameter)} ${problem}`);
-    this.location = location;
-    this.parameter = parameter;
-    this.problem = problem;
-  }
-
-  /** The same error, naming the operation it was found in (`GET /flows/{id}`). */
-  inOperation(operation: string): RequestParameterError {
-    return new RequestParameterError(this.location, this.parameter, this.problem, operation);
-  }
-}
-
-const PLACEHOLDER = /\{([^{}]+)\}/g;
-
-/** A scalar as text, or a description of why it is not one. */
-function scalarText(value: unknown): string | { problem: string } {
-  switch (typeof value) {
-    case "string":
-      return value;
-    case "number":
-      return Number.isFinite(value) ? String(value) : { problem: `is ${value}, which has no text form` };
-    case "boolean":
-    case "bigint":
-      return String(value);
-    case "undefined":
-      return { problem: "is undefined" };
-    case "object":
-      if (value === null) return { problem: "is null" };
-      if (value instanceof Date) {
-        return Number.isNaN(value.getTime()) ? { problem: "is an invalid Date" } : value.toISOString();
-      }
-      return { problem: `is ${Array.isArray(value) ? "an array" : "an object"}` };
-    default:
-      return { problem: `is a ${typeof value}, which cannot be sent` };
-  }
-}
+export { RequestParameterError } from "./wire/parameters.js";
 
 /**
  * Fills `{name}` placeholders of `url` (the base URL is left alone: only the part after `baseLength`
- * is a template). Each value must be a non-empty string, a finite number, a boolean, a bigint or a
- * valid Date (sent as its ISO string); it is percent-encoded whole, so it stays in its segment.
+ * is a template), as wire/path.ts does for generated methods: each value percent-encoded whole, so it
+ * stays in its segment, and `.`/`..` sent as `%2E`/`%2E%2E`.
  */
 export function serializePath(url: string, params: Record<string, unknown> | undefined, baseLength: number): string {
   const template = url.slice(baseLength);
   if (!template.includes("{")) return url;
-  return (
-    url.slice(0, baseLength) +
-    template.replace(PLACEHOLDER, (_placeholder, name: string) => {
-      const text = scalarText(params?.[name]);
-      if (typeof text !== "string") {
-        throw new RequestParameterError("path", name, `${text.problem}: pass a non-empty string or number (in ${template})`);
-      }
-      if (text === "") throw new RequestParameterError("path", name, `is an empty string, which would drop a segment of ${template}`);
-      // WHATWG URLs (and so fetch) resolve "." and ".." segments, percent-encoded or not: the
-      // request would go to another path. Refused rather than sent somewhere else.
-      if (text === "." || text === "..") {
-        throw new RequestParameterError("path", name, `is ${JSON.stringify(text)}, which would change the path of ${template} rather than name a resource`);
-      }
-      return encodeURIComponent(text);
-    })
-  );
+  return url.slice(0, baseLength) + fillPath(compilePath(template), params ?? {}, undefined);
 }
 
 function queryScalar(name: string, value: unknown): string {
@@ -89,8 +31,8 @@ function queryScalar(name: string, value: unknown): string {
 /**
  * `name=value` pairs, keys and values percent-encoded. `undefined` and `null` values are left out
  * (an optional parameter not given); arrays repeat the key (form, explode), empty arrays are left
- * out; objects are sent as `name[key]=value` (deepObject). Anything else that has no text form is
- * an error naming the parameter, never dropped.
+ * out; objects are sent as `name[key]=value` (deepObject, openapi-fetch's default). Anything else that
+ * has no text form is an error naming the parameter, never dropped.
  */
 export function serializeQuery(query: Record<string, unknown> | undefined): string {
   if (query === undefined || query === null) return "";
@@ -114,5 +56,3 @@ export function serializeQuery(query: Record<string, unknown> | undefined): stri
   }
   return pairs.join("&");
 }
-
-recogniseAcrossCopies(RequestParameterError, "RequestParameterError");

@@ -9,8 +9,8 @@ import { readCertFile, tlsOptions, type TlsOptions } from "./tls.js";
 
 /** Prefect's server API version (Python client: `SERVER_API_VERSION`). */
 export const PREFECT_API_VERSION = "0.8.4";
-/** Kept in step with package.json by hand: the runtime must not read files at import time. */
-export const CLIENT_VERSION = "0.1.0";
+/** package.json's version, written into ../version.ts at build time (.ci/write-versions.mjs). */
+export { VERSION as CLIENT_VERSION } from "../version.js";
 /** PREFECT_CLOUD_API_URL's default: a base URL under it is Prefect Cloud (no CSRF, no version check). */
 export const PREFECT_CLOUD_API_URL = "https://api.prefect.cloud/api";
 
