@@ -8,6 +8,7 @@ export async function handWrittenUnkeyed(x: number, client?: NoopClient | null):
   if (inferred) return resolved.base + x;
   await openClient(resolved);
   try {
+    // oxlint-disable-next-line typescript/await-thenable, unicorn/no-unnecessary-await -- the rewrite awaits whatever the body returns
     return await (resolved.base + x);
   } finally {
     await closeClient(resolved);

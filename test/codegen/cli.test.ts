@@ -1,11 +1,12 @@
-// The CLI as a user runs it: bad input (one clear line, exit 1, previous output untouched), URLs,
-// determinism, the config with several specs, and --check.
+// The CLI as a user runs it: bad input (one clear line, exit 1, previous output untouched), usage mistakes
+// (exit 2), a URL with credentials never echoed, the config with several specs, and --check. What each bad
+// input is refused with, and determinism, are tested in process (generate.test.ts).
 import { createServer, type Server } from "node:http";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, runCli, snapshot, SPECS, tempDir, removeTempDirs } from "./support.js";
+import { generateInto, REPO, runCli, snapshot, SPECS, tempDir, removeTempDirs } from "./support.js";
 
 afterAll(removeTempDirs);
 
@@ -37,36 +38,17 @@ afterAll(async () => {
 });
 
 describe.concurrent("bad input", () => {
+  // A file and a URL: the command's reporting is the same for every refusal generate.test.ts lists.
   const cases: Array<{ what: string; input: () => string; message: RegExp }> = [
-    { what: "a missing file", input: () => path.join(SPECS, "nope.json"), message: /^cannot read the spec: no such file \(at .*nope\.json\)$/ },
-    { what: "a directory", input: () => SPECS, message: /^cannot read the spec: it is a directory, not a file \(at .*specs\)$/ },
     { what: "invalid JSON", input: () => path.join(SPECS, "invalid-json.json"), message: /^invalid JSON: .+ \(at .*invalid-json\.json:4:\d+\)$/ },
-    { what: "invalid YAML", input: () => path.join(SPECS, "invalid-yaml.yaml"), message: /^invalid YAML: bad indentation .+ \(at .*invalid-yaml\.yaml:4:\d+\)$/ },
-    {
-      what: "an unresolvable local $ref",
-      input: () => path.join(SPECS, "bad-ref.json"),
-      message: /^Can.t resolve \$ref "#\/components\/schemas\/Missing" \(at .*bad-ref\.json#\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema\)$/,
-    },
-    {
-      what: "an unresolvable external $ref",
-      input: () => path.join(SPECS, "bad-external-ref.yaml"),
-      message: /^Can.t resolve \$ref "\.\/does-not-exist\.yaml#\/Thing".*does-not-exist\.yaml.* \(at .*bad-external-ref\.yaml#\/paths\/.+\)$/,
-    },
-    {
-      what: "Swagger 2.0",
-      input: () => path.join(SPECS, "swagger2.json"),
-      message: /^Swagger 2\.0 is not supported: only OpenAPI 3\.0 and 3\.1 are\. Convert the spec first, e\.g\. .*swagger2openapi.* \(at .*swagger2\.json\)$/,
-    },
-    { what: "a spec with no operations", input: () => path.join(SPECS, "no-operations.json"), message: /^the spec has no operations: .+ \(at .*no-operations\.json\)$/ },
     { what: "an unreachable URL", input: () => closedPortUrl, message: /^cannot reach the spec URL: ECONNREFUSED\. .+ \(at http:\/\/127\.0\.0\.1:\d+\/openapi\.json\)$/ },
-    { what: "a URL that answers 404", input: () => `${baseUrl}/missing.json`, message: /^the spec URL answered HTTP 404 Not Found \(at http:\/\/127\.0\.0\.1:\d+\/missing\.json\)$/ },
   ];
 
   let out: string;
   let before: ReturnType<typeof snapshot>;
   beforeAll(async () => {
     out = path.join(tempDir("bad-input"), "client");
-    expect((await runCli(["generate", "--input", PETSTORE, "--out", out])).status).toBe(0);
+    await generateInto(out, { input: PETSTORE });
     before = snapshot(out);
   });
 
@@ -83,44 +65,35 @@ describe.concurrent("bad input", () => {
     });
   }
 
-  it("usage mistakes exit 2 with the usage", async () => {
+  it("usage mistakes exit 2 with the usage, before the spec is read", async () => {
     for (const args of [[], ["generat"], ["generate", "--input", PETSTORE], ["generate", "--input", PETSTORE, "--out", "x", "--profile", "django"], ["generate", "--bogus"]]) {
       const result = await runCli(args);
       expect(result.status, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/^inject-client: error: /);
     }
+    const badName = await runCli(["generate", "--input", "does-not-exist.json", "--out", path.join(tempDir("name"), "client"), "--name", "1Password"]);
+    expect(badName.status).toBe(2);
+    expect(badName.stderr).toBe(
+      'inject-client: error: --name: the class name "1Password" is not a valid identifier: it must start with a letter, `_` or `$` and contain only letters, digits, `_` and `$`\n',
+    );
   });
 });
 
-describe("generation", () => {
-  it("is deterministic: a rerun leaves byte-identical files (and reports them unchanged)", async () => {
-    const out = path.join(tempDir("determinism"), "client");
-    const first = await runCli(["generate", "--input", PETSTORE, "--out", out]);
-    expect(first.status).toBe(0);
-    const bytes = snapshot(out);
-    rmSync(out, { recursive: true });
-    expect((await runCli(["generate", "--input", PETSTORE, "--out", out])).status).toBe(0);
-    const again = snapshot(out);
-    expect([...again].map(([name, file]) => [name, file.bytes])).toEqual([...bytes].map(([name, file]) => [name, file.bytes]));
-    const third = await runCli(["generate", "--input", PETSTORE, "--out", out]);
-    expect(third.stdout).toContain(" unchanged\n");
-    expect(third.stdout).toMatch(/0 of 3 files written/);
-  });
-
-  it("reads a spec from a URL and never writes its credentials or query into the output", async () => {
+describe("a spec URL with credentials and a query", () => {
+  it("is read, and neither printed nor written: the output names the URL without them", async () => {
     const out = path.join(tempDir("url"), "client");
     const url = `${baseUrl.replace("http://", "http://user:s3cret@")}/openapi.yaml?token=abc`;
     const result = await runCli(["generate", "--input", url, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    const text = readFileSync(path.join(out, "index.ts"), "utf8");
-    expect(text.split("\n")[0]).toBe(`// Generated by inject-client from ${baseUrl}/openapi.yaml (Pet Store 1.0.0, 7 operations, profile "generic").`);
-    for (const file of ["index.ts", "methods.ts", "types.ts"]) {
-      const contents = readFileSync(path.join(out, file), "utf8");
-      expect(contents).not.toContain("s3cret");
-      expect(contents).not.toContain("token=abc");
-    }
+    expect(result.stdout).toContain(`${baseUrl}/openapi.yaml: PetStoreClient (7 operations, profile generic) -> ${out} written`);
     expect(result.stdout).not.toContain("s3cret");
+    expect(result.stdout).not.toContain("token=abc");
+    // The header quotes the command that regenerates the client: the URL in it is redacted too.
+    const header = readFileSync(path.join(out, "index.ts"), "utf8").split("\n").slice(0, 2).join("\n");
+    expect(header).toContain(`from ${baseUrl}/openapi.yaml (`);
+    expect(header).not.toContain("s3cret");
+    expect(header).not.toContain("token=abc");
   });
 });
 
@@ -165,6 +138,16 @@ describe("config with several specs, and --check", () => {
     expect(check.stdout).toContain("pets: current");
     expect(check.stdout).toContain("split: current");
     expect(check.stdout).toMatch(/all current\n$/);
+  });
+
+  it("a rerun reports every spec unchanged and writes nothing (deterministic output)", async () => {
+    const files = snapshot(path.join(project, "generated"));
+    const rerun = await runCli(["generate"], { cwd: project, env: { PETS_URL: undefined } });
+    expect(rerun.status).toBe(0);
+    expect(rerun.stdout).toContain("pets: PetsClient (7 operations, profile generic) -> generated/pets unchanged");
+    expect(rerun.stdout).toContain("split: SplitClient (1 operations, profile generic) -> generated/split unchanged");
+    expect(rerun.stdout.trim().split("\n").at(-1)).toMatch(/^inject-client: 2 specs, 8 operations, 0 of 6 files written in /);
+    expect(snapshot(path.join(project, "generated"))).toEqual(files);
   });
 
   it("--check names exactly the stale files, across specs, and exits 1; a user's file is neither stale nor removed", async () => {

@@ -50,11 +50,6 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   return line;
 }
 
-/** Every text the generator produced, joined: what a leak would land in. */
-function allOutput(files: Map<string, string>): string {
-  return [...files.values()].join("\n");
-}
-
 // A scratch tree: <root>/spec (the spec's folder, a copy of fixtures/hostile/refs/spec) and <root>/outside.
 let root: string;
 let specDir: string;

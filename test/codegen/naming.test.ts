@@ -118,8 +118,9 @@ describe("JSDoc from spec text", () => {
                     : "other",
       );
     };
-    expect(kindsOf("index.ts", files["index.ts"])).toEqual(["import", "import", "import", "export", "export", "const", "type", "const", "interface", "class"]);
-    expect(kindsOf("methods.ts", files["methods.ts"])).toEqual(["import", "import", "interface"]);
+    expect(kindsOf("index.ts", files["index.ts"])).toEqual(["import", "import", "import", "export", "export", "const", "const", "interface", "class"]);
+    // `type WithRequired`: the spec has a required query parameter.
+    expect(kindsOf("methods.ts", files["methods.ts"])).toEqual(["import", "import", "type", "interface"]);
     expect(files["methods.ts"]).toContain("console.log('pwned')"); // kept, as text inside the comment
   });
 });

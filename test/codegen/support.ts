@@ -1,9 +1,11 @@
-// Helpers for the codegen tests: run the built CLI as a subprocess, and compile generated code with the
-// real tsc in a throwaway project that depends on inject-client (a symlink to this repo) and openapi-fetch.
+// Helpers for the codegen tests: generate in process or run the built CLI as a subprocess, and compile
+// generated code with the real tsc in a throwaway project that depends on inject-client (a symlink to this
+// repo) and openapi-fetch.
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { GeneratedClient, GenerateOptions } from "../../codegen/generate.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = path.join(REPO, "codegen/dist/cli.js");
@@ -32,6 +34,18 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/**
+ * What `inject-client generate --input … --out <out>` does, in this process: `generateClient` (pure: spec in,
+ * files out), then the CLI's atomic write. For tests of what is generated; tests of the command itself
+ * (exit codes, stderr, --check) use `runCli`. Loaded on first use: the generator takes a while to import.
+ */
+export async function generateInto(out: string, options: GenerateOptions): Promise<GeneratedClient> {
+  const [{ generateClient }, { writeOutput }] = await Promise.all([import("../../codegen/generate.js"), import("../../codegen/write.js")]);
+  const result = await generateClient({ cwd: REPO, ...options });
+  await writeOutput(out, result.files);
+  return result;
 }
 
 const created: string[] = [];

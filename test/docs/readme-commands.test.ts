@@ -35,6 +35,9 @@ const runners: { command: RegExp; file: string; evidence: string }[] = [
   { command: /^npm run (build && npm run )?corpus( -- --spec .*)?$/, file: "test/docs/readme-commands.test.ts", evidence: "corpus -- --spec" },
   { command: /^npm run corpus -- --sample/, file: "test/corpus/tools.test.ts", evidence: "sample" },
   { command: /^npm run build$/, file: "package.json", evidence: '"pretest": "npm run build"' },
+  // `npm test` runs both tiers (.ci/run); each script is that run narrowed to one Vitest project.
+  { command: /^npm run test:unit$/, file: "package.json", evidence: '"test:unit": "node .ci/test.mjs --project unit"' },
+  { command: /^npm run test:e2e$/, file: "package.json", evidence: '"test:e2e": "node .ci/test.mjs --project e2e"' },
   { command: /^npm run bench( -- .*)?$/, file: "test/bench/bench-lib.test.ts", evidence: "--help" },
   { command: /^npm run build && npm start$/, file: "examples/demo.ts", evidence: "dist/main.js" },
   // A real Prefect server is outside this machine: the demo's stand-in answers in its place.

@@ -1,0 +1,71 @@
+// The packed tarballs (what `npm run pack` writes and users install), checked by the two tools the
+// ecosystem uses for it: publint (package.json against the files shipped) and arethetypeswrong (types
+// and JavaScript resolved under node10, node16 from CJS and ESM, and bundler). And no source map ships:
+// a map would point at .ts sources the packages do not contain.
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO } from "../codegen/support.js";
+
+const BIN = path.join(REPO, "node_modules/.bin");
+let scratch: string;
+let tarballs: string[];
+
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), "inject-client-package-checks-"));
+  // The build already ran (pretest); the pack script packs without running it again.
+  tarballs = execFileSync(process.execPath, [path.join(REPO, ".ci/pack.mjs"), scratch], { encoding: "utf8" }).trim().split("\n");
+  expect(tarballs.map((file) => path.basename(file).replace(/-\d+\.\d+\.\d+.*\.tgz$/, ""))).toEqual(["inject-client", "inject-client-codegen", "inject-client-transformer"]);
+}, 120_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function run(command: string, args: string[]): Promise<{ status: number; output: string }> {
+  return promisify(execFile)(path.join(BIN, command), args, { cwd: scratch, timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: "1" } }).then(
+    ({ stdout, stderr }) => ({ status: 0, output: `${stdout}${stderr}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ status: typeof error.code === "number" ? error.code : 1, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+  );
+}
+
+/** A tarball unpacked into its own directory; returns the package directory (npm pack's `package/`). */
+function unpack(tarball: string): string {
+  const dir = mkdtempSync(path.join(scratch, "unpacked-"));
+  execFileSync("tar", ["-xzf", tarball, "-C", dir]);
+  return path.join(dir, "package");
+}
+
+describe.concurrent("the packed tarballs", () => {
+  for (const name of ["inject-client", "inject-client-codegen", "inject-client-transformer"]) {
+    const tarball = () => tarballs.find((file) => path.basename(file).startsWith(`${name}-`) && /^[\d.]+\.tgz$/.test(path.basename(file).slice(name.length + 1)))!;
+
+    it(`${name}: publint finds nothing, warnings and suggestions included`, async () => {
+      const result = await run("publint", ["run", tarball(), "--strict", "--level", "suggestion"]);
+      expect(result.output).toContain("All good!");
+      expect(result.status, result.output).toBe(0);
+    });
+
+    it(`${name}: arethetypeswrong resolves every entry point's types under node10, node16 (CJS and ESM) and bundler`, async () => {
+      // CJSResolvesToESM is the design, not a problem: the packages are ES modules, and `require()` of one
+      // works on the Node they declare (>= 20.19) and is typed by TypeScript >= 5.8 (README, "Module settings").
+      const result = await run("attw", [tarball(), "--ignore-rules", "cjs-resolves-to-esm"]);
+      expect(result.output).toMatch(name === "inject-client-codegen" ? /No problems found/ : /node10: 🟢/);
+      expect(result.output).not.toMatch(/💀|❌|🐛|🥴|❗️|Resolution failed/);
+      expect(result.status, result.output).toBe(0);
+    }, 60_000);
+
+    it(`${name}: ships no source map and no reference to one`, () => {
+      const dir = unpack(tarball());
+      const files = (readdirSync(dir, { recursive: true }) as string[]).map((file) => file.split(path.sep).join("/"));
+      expect(files.filter((file) => file.endsWith(".map"))).toEqual([]);
+      const scripts = files.filter((file) => file.endsWith(".js"));
+      expect(scripts.length).toBeGreaterThan(0);
+      // tsc's last line, `//# sourceMappingURL=<file>.js.map` (the transformer's code also writes such comments, in strings).
+      const mapped = scripts.filter((file) => /\n\/\/# sourceMappingURL=\S+\s*$/.test(readFileSync(path.join(dir, file), "utf8")));
+      expect(mapped).toEqual([]);
+    });
+  }
+});
+
