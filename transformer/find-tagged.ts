@@ -4,6 +4,7 @@ import { fileScope, keyFromAnnotation, type FileScope } from "./client-key.js";
 import { diagnosticAt, InjectClientDiagnostic } from "./diagnostics.js";
 import { misuse } from "./messages.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
+import { judgeSubject, type SubjectShape } from "./rules.js";
 import { RUNTIME_MODULE, tagOffsets, taggedCommentBefore } from "./tag.js";
 
 /** A function the transformer rewrites. */
@@ -195,16 +196,15 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     return search.binding;
   }
 
-  function checkSubject(subject: ts.Node, tagNode: ts.Node): void {
-    const where = subject === tagNode ? subject : tagNode;
-    if (
-      tsInstance.isConstructorDeclaration(subject) ||
-      tsInstance.isGetAccessorDeclaration(subject) ||
-      tsInstance.isSetAccessorDeclaration(subject)
-    ) {
+  /** What the tag sits on, in the shared rule's terms (../rules.ts); the client's initializer excused on the way. */
+  function shapeOf(subject: ts.Node): { shape: SubjectShape<ts.Node>; binding?: ClientBinding } {
+    if (tsInstance.isConstructorDeclaration(subject)) {
       excuseClientInitializer(subject);
-      report(where, InjectClientDiagnostic.NotAsync, misuse.cannotBeAsync(functionName(tsInstance, subject), describe(tsInstance, subject, sourceFile)));
-      return;
+      return { shape: { kind: "constructor", name: functionName(tsInstance, subject) } };
+    }
+    if (tsInstance.isGetAccessorDeclaration(subject) || tsInstance.isSetAccessorDeclaration(subject)) {
+      excuseClientInitializer(subject);
+      return { shape: { kind: tsInstance.isGetAccessorDeclaration(subject) ? "get" : "set", name: functionName(tsInstance, subject) } };
     }
     if (
       tsInstance.isMethodSignature(subject) ||
@@ -212,8 +212,7 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       ((tsInstance.isFunctionDeclaration(subject) || tsInstance.isMethodDeclaration(subject)) && !subject.body)
     ) {
       excuseClientInitializer(subject);
-      report(where, InjectClientDiagnostic.NoBody, misuse.noBody(functionName(tsInstance, subject)));
-      return;
+      return { shape: { kind: "bodiless", name: functionName(tsInstance, subject) } };
     }
     if (
       !tsInstance.isFunctionDeclaration(subject) &&
@@ -221,29 +220,30 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       !tsInstance.isArrowFunction(subject) &&
       !tsInstance.isMethodDeclaration(subject)
     ) {
-      report(where, InjectClientDiagnostic.TagNotOnFunction, misuse.notAFunction(describe(tsInstance, subject, sourceFile)));
-      return;
+      return { shape: { kind: "other", described: describe(tsInstance, subject, sourceFile) } };
     }
-    const name = functionName(tsInstance, subject);
     const binding = excuseClientInitializer(subject);
-    if (!hasModifier(tsInstance, subject, tsInstance.SyntaxKind.AsyncKeyword)) {
-      report(where, InjectClientDiagnostic.NotAsync, misuse.notAsync(name));
+    return {
+      shape: {
+        kind: "function",
+        name: functionName(tsInstance, subject),
+        async: hasModifier(tsInstance, subject, tsInstance.SyntaxKind.AsyncKeyword),
+        generator: subject.asteriskToken !== undefined,
+        client: binding ? { found: true } : locateClient(tsInstance, subject.parameters),
+      },
+      binding,
+    };
+  }
+
+  function checkSubject(subject: ts.Node, tagNode: ts.Node): void {
+    const where = subject === tagNode ? subject : tagNode;
+    const { shape, binding } = shapeOf(subject);
+    const verdict = judgeSubject(shape);
+    if (!verdict.rewrite) {
+      report(verdict.node ?? where, verdict.code, verdict.message);
       return;
     }
-    if (subject.asteriskToken) {
-      report(where, InjectClientDiagnostic.NotAsync, misuse.asyncGenerator(name));
-      return;
-    }
-    if (!binding) {
-      const search = locateClient(tsInstance, subject.parameters);
-      if (!search.found && search.unsupported) {
-        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, misuse.unsupportedBinding(name, search.unsupported.reason));
-      } else {
-        report(where, InjectClientDiagnostic.NoClientParameter, misuse.noClientParameter(name));
-      }
-      return;
-    }
-    if (!resolveKey(binding, name)) return;
+    if (shape.kind !== "function" || !binding || !resolveKey(binding, shape.name)) return;
     analysis.targets.set(subject, binding);
   }
 

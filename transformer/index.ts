@@ -62,7 +62,7 @@ export function injectClientTransformer(options: InjectClientTransformerOptions 
 
 /** ts-jest `astTransformers` contract: `{ before: ["@inject-client/transformer"] }`. */
 export const name = "inject-client";
-export const version = "1";
+export { VERSION as version } from "./version.js"; // the package's (ts-jest's cache key: a new version invalidates it)
 export function factory(compiler: { configSet: { compilerModule: TypeScriptApi } }): ts.TransformerFactory<ts.SourceFile> {
   return injectClientTransformer({ typescript: compiler.configSet.compilerModule });
 }

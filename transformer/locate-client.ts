@@ -1,7 +1,7 @@
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "./typescript-api.js";
 import type { ClientKey } from "./client-key.js";
-import { reasons } from "./messages.js";
+import { pickClient, type ParameterShape } from "./rules.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from. */
 export type ClientBinding = (
@@ -16,11 +16,7 @@ export type ClientBinding = (
   key?: ClientKey;
 };
 
-export type ClientSearch =
-  | { found: true; binding: ClientBinding }
-  | { found: false; unsupported?: { node: ts.Node; reason: string } };
-
-const CLIENT = "client";
+export type ClientSearch = { found: true; binding: ClientBinding } | { found: false; unsupported?: { node: ts.Node; reason: string } };
 
 function propertyNameText(tsInstance: TypeScriptApi, element: ts.BindingElement): string | undefined {
   const name = element.propertyName ?? element.name;
@@ -28,34 +24,27 @@ function propertyNameText(tsInstance: TypeScriptApi, element: ts.BindingElement)
   return undefined;
 }
 
-/** The first parameter named `client`, or the first `client` property destructured from a parameter. */
+/** A parameter as the shared client search (../rules.ts) sees it. */
+function shapeOf(tsInstance: TypeScriptApi, parameter: ts.ParameterDeclaration): ParameterShape<ts.Node> {
+  const name = parameter.name;
+  if (tsInstance.isIdentifier(name)) return { kind: "name", name: name.text, rest: parameter.dotDotDotToken !== undefined, node: parameter };
+  if (!tsInstance.isObjectBindingPattern(name)) return { kind: "other" };
+  return {
+    kind: "pattern",
+    properties: name.elements
+      .filter((element) => !element.dotDotDotToken)
+      .map((element) => ({ key: propertyNameText(tsInstance, element), bindsName: tsInstance.isIdentifier(element.name), node: element })),
+  };
+}
+
+/** The first parameter named `client`, or the first `client` property destructured from a parameter (the rule: ../rules.ts). */
 export function locateClient(tsInstance: TypeScriptApi, parameters: readonly ts.ParameterDeclaration[]): ClientSearch {
-  for (const parameter of parameters) {
-    const name = parameter.name;
-    if (tsInstance.isIdentifier(name)) {
-      if (name.text !== CLIENT) continue;
-      if (parameter.dotDotDotToken) {
-        return { found: false, unsupported: { node: parameter, reason: reasons.restClient } };
-      }
-      return { found: true, binding: { kind: "parameter", parameter, local: name, initializer: parameter.initializer } };
-    }
-    if (!tsInstance.isObjectBindingPattern(name)) continue;
-    for (const element of name.elements) {
-      if (element.dotDotDotToken || propertyNameText(tsInstance, element) !== CLIENT) continue;
-      if (!tsInstance.isIdentifier(element.name)) {
-        return {
-          found: false,
-          unsupported: {
-            node: element,
-            reason: reasons.nestedClient,
-          },
-        };
-      }
-      return {
-        found: true,
-        binding: { kind: "property", parameter, element, local: element.name, initializer: element.initializer },
-      };
-    }
+  const pick = pickClient(parameters.map((parameter) => shapeOf(tsInstance, parameter)));
+  if (!pick.found) return pick;
+  const parameter = parameters[pick.parameter]!;
+  if (pick.property === undefined) {
+    return { found: true, binding: { kind: "parameter", parameter, local: parameter.name as ts.Identifier, initializer: parameter.initializer } };
   }
-  return { found: false };
+  const element = (parameter.name as ts.ObjectBindingPattern).elements.filter((candidate) => !candidate.dotDotDotToken)[pick.property]!;
+  return { found: true, binding: { kind: "property", parameter, element, local: element.name as ts.Identifier, initializer: element.initializer } };
 }

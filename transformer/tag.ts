@@ -5,6 +5,7 @@ import type { TypeScriptApi } from "./typescript-api.js";
 export const RUNTIME_MODULE = "inject-client/runtime";
 
 const TAG_TEXT = "@injectClient";
+const INJECTED_TEXT = "injected";
 /**
  * A JSDoc line that starts with the tag (after the optional `*`), as JSDoc reads tags: prose that
  * mentions `@injectClient` mid-line is not a tag, and neither is `@injectClientFoo`.
@@ -17,12 +18,19 @@ export function hasTagLine(commentBody: string): boolean {
 
 /**
  * Cheap pre-check on the raw text, before any AST walk: a file needs the transformer only if it
- * carries the tag or imports the runtime (where `injected()` could be misused). Every other file
+ * carries the tag, or imports the runtime and names `injected` (where `injected()` could be
+ * misused: every way to reach it spells the name, an alias's import included). Every other file
  * is returned untouched, so its output is byte-identical to plain tsc.
  */
 export function mayNeedTransform(text: string): boolean {
-  return text.includes(TAG_TEXT) || text.includes(RUNTIME_MODULE);
+  return text.includes(TAG_TEXT) || (text.includes(RUNTIME_MODULE) && text.includes(INJECTED_TEXT));
 }
+
+/**
+ * The same check as a bundler's native hook filter (`transform.filter.code`): a superset of
+ * `mayNeedTransform` that a regular expression can say, so untagged modules never reach JavaScript.
+ */
+export const MAY_NEED_TRANSFORM = /@injectClient|injected/;
 
 /** Offsets of every `@injectClient` occurrence in the text (comments, strings, anywhere): candidates for a tag. */
 export function tagOffsets(text: string): number[] {

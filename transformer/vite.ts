@@ -3,8 +3,7 @@
  * tagged code run the rewritten code. It runs before Vite's own TypeScript handling and edits the source
  * in place (types and all; Vite strips them as usual) with the oxc core: no TypeScript compiler is loaded.
  */
-import type { SourceMap } from "magic-string";
-import { injectClientUnplugin, type InjectClientPluginOptions } from "./doors/unplugin.js";
+import { injectClientUnplugin, type InjectClientPluginOptions, type TransformedModule } from "./doors/unplugin.js";
 
 export type InjectClientViteOptions = InjectClientPluginOptions;
 
@@ -12,8 +11,17 @@ export type InjectClientViteOptions = InjectClientPluginOptions;
 export interface InjectClientVitePlugin {
   name: string;
   enforce: "pre";
-  /** The edited module and its map; null when the module is left to Vite as it is. Misuse throws. */
-  transform(code: string, id: string): { code: string; map: SourceMap } | null;
+  /**
+   * An object hook: Vite (≥ 6.3, natively in Vite 8) applies `filter` before calling into JavaScript,
+   * so a module whose id or text cannot need the transform costs nothing.
+   */
+  transform: {
+    filter: { id: { include: RegExp; exclude: RegExp }; code: RegExp };
+    /** The edited module and its map (null when the build writes no maps); null when the module is left to Vite as it is. Misuse rejects. */
+    handler(code: string, id: string): Promise<TransformedModule | null | undefined> | null | undefined;
+  };
+  /** Reads whether the build wants source maps (`build.sourcemap`; always for the dev server and Vitest). */
+  configResolved(config: { command: "build" | "serve"; build: { sourcemap?: boolean | "inline" | "hidden" } }): void;
 }
 
 export function injectClient(options: InjectClientViteOptions = {}): InjectClientVitePlugin {

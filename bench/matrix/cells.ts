@@ -1,6 +1,7 @@
 // One cell of the install matrix: a Node × a TypeScript × a toolchain. Each cell installs the packed tarballs into a
 // fresh project, generates the Prefect client, builds with that toolchain and runs a tagged function against a
-// local server (bench/matrix/server.ts). A cell's outcome is ok, fails (first line of the error) or not yet (why).
+// local server (bench/matrix/server.ts). A cell's outcome is ok, fails (first line of the error) or n/a: a pairing
+// that cannot exist (why, and which door to use instead).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { NPM_ENV, scratchProject, sh, type Tarballs } from "../lib/install.js";
@@ -9,7 +10,7 @@ import type { CallLog } from "./server.js";
 
 export const NODES = ["20", "22", "24"] as const;
 export const TYPESCRIPTS = ["5.9.3", "6.0.3", "7.0.2"] as const;
-export const KINDS = ["codegen", "tspc", "vite", "ts-jest"] as const;
+export const KINDS = ["codegen", "tspc", "post-emit", "vite", "ts-jest"] as const;
 export type NodeMajor = (typeof NODES)[number];
 export type TypeScriptVersion = (typeof TYPESCRIPTS)[number];
 export type Kind = (typeof KINDS)[number];
@@ -17,7 +18,8 @@ export type Kind = (typeof KINDS)[number];
 export const KIND_LABELS: Record<Kind, string> = {
   codegen: "codegen + tsc",
   tspc: "tspc",
-  vite: "Vitest + Vite build",
+  "post-emit": "tsc + inject-client-transform",
+  vite: "tsc --noEmit + Vitest + Vite build",
   "ts-jest": "ts-jest",
 };
 
@@ -27,7 +29,11 @@ export interface Cell {
   kind: Kind;
 }
 
-export type Outcome = { status: "ok"; ms: number } | { status: "fails"; ms: number; error: string; step: string } | { status: "not yet"; reason: string };
+export type Outcome =
+  | { status: "ok"; ms: number }
+  | { status: "fails"; ms: number; error: string; step: string }
+  /** The pairing cannot exist: `reason` says why, `use` the door that serves this TypeScript instead. */
+  | { status: "n/a"; reason: string; use: string };
 
 export interface CellContext {
   /** Where this cell's project goes (emptied first). */
@@ -47,11 +53,20 @@ export function cellId(cell: Cell): string {
   return `node${cell.node}-ts${cell.ts}-${cell.kind}`;
 }
 
-/** Why a cell cannot be served yet, or undefined when it runs. */
-export function notYet(cell: Cell): string | undefined {
-  if (cell.kind === "tspc" && cell.ts.startsWith("7.")) return "TypeScript 7's tsc has no plugin API, so tspc cannot load the transformer";
-  if (cell.kind === "ts-jest" && cell.ts.startsWith("7."))
-    return "ts-jest 29 supports TypeScript < 7 (peer range) and runs astTransformers through TypeScript's compiler API, which 7.0 does not expose";
+/** Why a cell's pairing cannot exist and which door to use instead, or undefined when the cell runs. */
+export function notApplicable(cell: Cell): { reason: string; use: string } | undefined {
+  if (cell.kind === "tspc" && cell.ts.startsWith("7.")) {
+    return {
+      reason: "TypeScript 7's tsc loads no JavaScript plugins, so there is no tspc for it",
+      use: "tsc + inject-client-transform, or a Vite build",
+    };
+  }
+  if (cell.kind === "ts-jest" && cell.ts.startsWith("7.")) {
+    return {
+      reason: "ts-jest 29 requires TypeScript < 7 (peer range) and compiles through TypeScript's JavaScript API, which 7.0 does not have",
+      use: "Vitest with @inject-client/transformer/vite",
+    };
+  }
   return undefined;
 }
 
@@ -117,8 +132,8 @@ export function firstErrorLine(output: string): string {
 }
 
 export async function runCell(cell: Cell, context: CellContext): Promise<Outcome> {
-  const reason = notYet(cell);
-  if (reason) return { status: "not yet", reason };
+  const inapplicable = notApplicable(cell);
+  if (inapplicable) return { status: "n/a", ...inapplicable };
   const started = performance.now();
   const { dir, tarballs } = context;
   rmSync(dir, { recursive: true, force: true });
@@ -168,6 +183,13 @@ export async function runCell(cell: Cell, context: CellContext): Promise<Outcome
       write(dir, "tsconfig.json", JSON.stringify({ compilerOptions, include: ["src"] }, null, 2));
       await run("tspc", "npx tspc -p .");
       await runMain("node dist/main.js");
+    } else if (cell.kind === "post-emit") {
+      // The door for compilers that run no transformer (TypeScript 7's tsc): rewrite what tsc emitted.
+      write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, sourceMap: true }, include: ["src"] }, null, 2));
+      await run("tsc", "npx tsc -p .");
+      const rewritten = await run("inject-client-transform", "npx inject-client-transform dist");
+      if (rewritten.trim() !== "inject-client-transform: 1 file rewritten in dist") throw new Error(`inject-client-transform printed ${JSON.stringify(rewritten.trim())}`);
+      await runMain("node dist/main.js");
     } else if (cell.kind === "vite") {
       write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, rootDir: "." }, include: ["src", "test"] }, null, 2));
       write(
@@ -183,6 +205,8 @@ export default defineConfig({
 `,
       );
       write(dir, "test/runs.test.ts", TEST_TS(`import { expect, test } from "vitest";`));
+      // Types are tsc's to check (with TypeScript 7 too); Vite only strips them.
+      await run("tsc --noEmit", "npx tsc -p . --noEmit");
       await run("vitest run", "npx vitest run");
       expectedCalls++;
       await run("vite build", "npx vite build");

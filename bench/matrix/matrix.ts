@@ -51,7 +51,7 @@ export async function runMatrix(cells: Cell[], options: { root: string; concurre
 
 export function formatOutcome(outcome: Outcome): string {
   if (outcome.status === "ok") return `ok (${(outcome.ms / 1000).toFixed(0)} s)`;
-  if (outcome.status === "not yet") return `not yet: ${outcome.reason}`;
+  if (outcome.status === "n/a") return `n/a: use ${outcome.use} (${outcome.reason})`;
   return `**fails**: ${outcome.error}`;
 }
 

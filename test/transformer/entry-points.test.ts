@@ -59,25 +59,47 @@ describe("@inject-client/transformer", () => {
 
 describe("@inject-client/transformer/vite", () => {
   const plugin = injectClient();
+  // Left alone is null from the handler, or undefined from the filter (applied in JavaScript when no Vite calls).
+  const transform = async (code: string, id: string, on = plugin) => (await on.transform.handler(code, id)) ?? null;
 
-  it("rewrites tagged TypeScript, with a source map", () => {
-    const result = plugin.transform(TAGGED, "/app/src/tagged.ts");
+  it("rewrites tagged TypeScript, with a source map", async () => {
+    const result = await transform(TAGGED, "/app/src/tagged.ts");
     expect(result?.code).toContain(".getOrCreateClient(client, Api)");
     expect(result?.code).not.toContain("sourceMappingURL");
     expect(result?.map).toMatchObject({ version: 3, sources: ["tagged.ts"] });
   });
 
-  it("leaves everything else to Vite: untagged files, non-TypeScript, node_modules, excluded ids", () => {
-    expect(plugin.transform("export const x = 1;\n", "/app/src/plain.ts")).toBeNull();
-    expect(plugin.transform('import { x } from "inject-client/runtime";\nexport const y = x;\n', "/app/src/imports.ts")).toBeNull();
-    expect(plugin.transform(TAGGED, "/app/src/tagged.js")).toBeNull();
-    expect(plugin.transform(TAGGED, "/app/node_modules/lib/tagged.ts")).toBeNull();
-    expect(injectClient({ include: /\/src\// }).transform(TAGGED, "/app/test/tagged.ts")).toBeNull();
-    expect(injectClient({ exclude: (id) => id.endsWith("tagged.ts") }).transform(TAGGED, "/app/src/tagged.ts")).toBeNull();
+  it("leaves everything else to Vite: untagged files, non-TypeScript, node_modules, excluded ids", async () => {
+    expect(await transform("export const x = 1;\n", "/app/src/plain.ts")).toBeNull();
+    expect(await transform('import { x } from "inject-client/runtime";\nexport const y = x;\n', "/app/src/imports.ts")).toBeNull();
+    expect(await transform(TAGGED, "/app/src/tagged.js")).toBeNull();
+    expect(await transform(TAGGED, "/app/node_modules/lib/tagged.ts")).toBeNull();
+    expect(await transform(TAGGED, "/app/test/tagged.ts", injectClient({ include: /\/src\// }))).toBeNull();
+    expect(await transform(TAGGED, "/app/src/tagged.ts", injectClient({ exclude: (id) => id.endsWith("tagged.ts") }))).toBeNull();
   });
 
-  it("fails the module on misuse, with file:line:col and the code", () => {
-    expect(() => plugin.transform(MISUSE, "/app/src/misuse.ts?v=1")).toThrow(/^\/app\/src\/misuse\.ts:2:41 - error TS47004: /);
+  it("hands Vite a filter it applies before calling into JavaScript: only ids and text that may need the transform", () => {
+    const { id, code } = plugin.transform.filter;
+    expect([id.include.test("/app/src/a.ts"), id.include.test("/app/src/a.mts?v=1"), id.include.test("/app/src/a.css")]).toEqual([true, true, false]);
+    expect(id.exclude.test("/app/node_modules/lib/a.ts")).toBe(true);
+    expect([code.test(TAGGED), code.test(MISUSE), code.test("export const x = 1;\n")]).toEqual([true, true, false]);
+  });
+
+  it("builds no source map for a build without maps, and one for the dev server, Vitest and a build with maps", async () => {
+    const made = (command: "build" | "serve", sourcemap?: boolean) => {
+      const instance = injectClient();
+      instance.configResolved({ command, build: { sourcemap } });
+      return transform(TAGGED, "/app/src/tagged.ts", instance);
+    };
+    const unmapped = await made("build", false);
+    expect(unmapped?.code).toContain(".getOrCreateClient(client, Api)");
+    expect(unmapped?.map).toBeNull();
+    expect((await made("serve"))?.map).toMatchObject({ version: 3 });
+    expect((await made("build", true))?.map).toMatchObject({ version: 3 });
+  });
+
+  it("fails the module on misuse, with file:line:col and the code", async () => {
+    await expect(transform(MISUSE, "/app/src/misuse.ts?v=1")).rejects.toThrow(/^\/app\/src\/misuse\.ts:2:41 - error TS47004: /);
   });
 });
 

@@ -109,11 +109,11 @@ export async function c({ client }: { client?: Shaped | ManagedClient } = {}) { 
 });
 
 describe("the guard, where no type checker could tell (the Vite plugin)", () => {
-  it("an imported interface behind a keyless injected() fails the call with an error that says what to write", () => {
+  it("an imported interface behind a keyless injected() fails the call with an error that says what to write", async () => {
     mkdirSync(join(REPO, ".tmp/transformer"), { recursive: true });
     const dir = mkdtempSync(join(REPO, ".tmp/transformer/guard-"));
     try {
-      const tagged = injectClient().transform(
+      const tagged = await injectClient().transform.handler(
         `import { injected } from "inject-client/runtime";
 import type { PetLike } from "./types.js";
 /** @injectClient */

@@ -1,6 +1,7 @@
 /**
  * Finds the tagged functions of a file and every misuse, without changing anything: the oxc twin of
- * ../find-tagged.ts, with the same rules, codes and messages (a differential test holds them equal).
+ * ../find-tagged.ts: the decisions are ../rules.ts, the messages ../messages.ts, shared by both; a differential
+ * test holds the two equal.
  */
 import { InjectClientDiagnostic, type InjectClientDiagnosticCode } from "../diagnostics.js";
 import { misuse } from "../messages.js";
@@ -8,6 +9,7 @@ import { hasTagLine, RUNTIME_MODULE } from "../tag.js";
 import { forEachChild, isFunctionLike, skipWrappers, staticName, type AstNode, type ParsedFile } from "./ast.js";
 import { fileScope, keyFromAnnotation, type ClientKey, type FileScope } from "./keys.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
+import { judgeSubject, type SubjectShape } from "../rules.js";
 
 /** A function to rewrite: its parameters and body are those of `fn` (a method's value, for methods). */
 export interface Target {
@@ -192,10 +194,49 @@ export interface AnalyzeOptions {
   keyFor?: (index: number) => ClientKey | undefined;
 }
 
+const IDENTIFIER_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+
+/** Offsets of `name` in the text where it stands as a whole word (in code, comments or strings alike). */
+function wordOffsets(code: string, name: string, into: number[]): void {
+  for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + name.length)) {
+    const before = at > 0 ? code[at - 1]! : "";
+    const after = code[at + name.length] ?? "";
+    if (!(before && IDENTIFIER_PART.test(before)) && !(after && IDENTIFIER_PART.test(after))) into.push(at);
+  }
+}
+
+/**
+ * The offsets the walk must reach: where each tag's node starts, and every word that can name
+ * `injected` (its local names; `ns.injected` spells it too). A subtree containing none of them holds
+ * nothing the analysis reports, so the walk skips it: in a typical file it visits a few paths, not
+ * every node.
+ */
+class Waypoints {
+  readonly #offsets: number[];
+  constructor(tags: Iterable<number>, code: string, names: Iterable<string>) {
+    const offsets = [...tags];
+    for (const name of new Set(["injected", ...names])) wordOffsets(code, name, offsets);
+    this.#offsets = offsets.sort((a, b) => a - b);
+  }
+  /** Whether some offset lies in [start, end). */
+  within(start: number, end: number): boolean {
+    const offsets = this.#offsets;
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (offsets[middle]! < start) low = middle + 1;
+      else high = middle;
+    }
+    return low < offsets.length && offsets[low]! < end;
+  }
+}
+
 export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOptions = {}): Analysis {
   const analysis: Analysis = { targets: [], findings: [] };
   const pending = tagPositions(code, parsed.comments);
   const imports = collectRuntimeImports(parsed.program);
+  const waypoints = new Waypoints(pending.keys(), code, imports.injectedNames);
   const parents = new Map<AstNode, AstNode>();
   const excusedCalls = new Set<AstNode>();
   let scope: FileScope | undefined;
@@ -231,16 +272,14 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
     return "the function";
   }
 
-  function checkSubject(subject: AstNode, where: AstNode): void {
+  /** What the tag sits on, in the shared rule's terms (../rules.ts); the client's initializer excused on the way. */
+  function shapeOf(subject: AstNode): { shape: SubjectShape<AstNode>; fn: AstNode; binding?: ClientBinding } {
     const isMethod = subject.type === "MethodDefinition" || subject.type === "TSAbstractMethodDefinition" || (subject.type === "Property" && (subject.method || subject.kind !== "init"));
     const fn = isMethod ? (subject.value as AstNode) : subject;
     const accessorKind = isMethod || subject.type === "TSMethodSignature" ? (subject.kind as string) : "method";
     if (accessorKind === "constructor" || accessorKind === "get" || accessorKind === "set") {
       excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
-      const described = accessorKind === "constructor" ? "a constructor" : `a ${accessorKind} accessor`;
-      const name = accessorKind === "constructor" ? "the function" : functionName(subject, fn);
-      report(where, InjectClientDiagnostic.NotAsync, misuse.cannotBeAsync(name, described));
-      return;
+      return { shape: { kind: accessorKind, name: functionName(subject, fn) }, fn };
     }
     if (
       subject.type === "TSMethodSignature" ||
@@ -251,33 +290,28 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
     ) {
       excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
       const name = subject.type === "TSCallSignatureDeclaration" ? "the function" : isMethod || subject.type === "TSMethodSignature" ? functionName(subject, fn) : functionName(fn, fn);
-      report(where, InjectClientDiagnostic.NoBody, misuse.noBody(name));
-      return;
+      return { shape: { kind: "bodiless", name }, fn };
     }
     if (!isMethod && subject.type !== "FunctionDeclaration" && subject.type !== "FunctionExpression" && subject.type !== "ArrowFunctionExpression") {
-      report(where, InjectClientDiagnostic.TagNotOnFunction, misuse.notAFunction(describe(subject, code)));
-      return;
+      return { shape: { kind: "other", described: describe(subject, code) }, fn };
     }
     const name = functionName(subject, fn);
     const binding = excuseClientInitializer(fn.params as AstNode[]);
-    if (!fn.async) {
-      report(where, InjectClientDiagnostic.NotAsync, misuse.notAsync(name));
+    return {
+      shape: { kind: "function", name, async: fn.async === true, generator: fn.generator === true, client: binding ? { found: true } : locateClient(fn.params as AstNode[]) },
+      fn,
+      binding,
+    };
+  }
+
+  function checkSubject(subject: AstNode, where: AstNode): void {
+    const { shape, fn, binding } = shapeOf(subject);
+    const verdict = judgeSubject(shape);
+    if (!verdict.rewrite) {
+      report(verdict.node ?? where, verdict.code, verdict.message);
       return;
     }
-    if (fn.generator) {
-      report(where, InjectClientDiagnostic.NotAsync, misuse.asyncGenerator(name));
-      return;
-    }
-    if (!binding) {
-      const search = locateClient(fn.params as AstNode[]);
-      if (!search.found && search.unsupported) {
-        report(search.unsupported.node, InjectClientDiagnostic.UnsupportedClientBinding, misuse.unsupportedBinding(name, search.unsupported.reason));
-      } else {
-        report(where, InjectClientDiagnostic.NoClientParameter, misuse.noClientParameter(name));
-      }
-      return;
-    }
-    if (!resolveKey(binding, name)) return;
+    if (shape.kind !== "function" || !binding || !resolveKey(binding, shape.name)) return;
     analysis.targets.push({ fn, binding });
   }
 
@@ -321,7 +355,9 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
       const inParameter = parent !== undefined && isParameterOf(node, parent);
       report(node, InjectClientDiagnostic.InjectedOutsideTaggedFunction, misuse.injectedOutside(inParameter));
     }
-    forEachChild(node, (child) => visit(child, node));
+    forEachChild(node, (child) => {
+      if (waypoints.within(child.start, child.end)) visit(child, node);
+    });
   }
 
   function linkParents(node: AstNode, depth: number): void {

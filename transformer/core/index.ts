@@ -1,7 +1,7 @@
 /**
  * The transform without TypeScript's compiler API: oxc-parser reads the file, magic-string edits it.
  * One pure function for every door that has no TypeScript program (bundlers, Node's loaders, Bun, the
- * post-emit CLI): code in, edited code and a high-resolution source map out, plus the same diagnostics
+ * post-emit CLI): code in, edited code and a source map (at every token) out, plus the same diagnostics
  * as the tspc door (codes TS47001…TS47007, messages, positions). A file without the tag (or the
  * runtime import) is not parsed at all, and an untouched file comes back as `undefined`.
  */
@@ -39,12 +39,20 @@ export interface CoreOptions {
    * emit erased them), and its misuse is reported at its own lines, as tspc would.
    */
   source?: { code: string; fileName: string };
+  /** Whether to build the source map (default true): a bundler whose output has no maps skips it. */
+  sourceMap?: boolean;
 }
 
 export interface CoreResult {
   /** The edited code; the input itself when there were only diagnostics. */
   code: string;
-  /** Maps the edited code back to the input; undefined when nothing was edited. */
+  /** Whether `code` differs from the input (false when there were only diagnostics). */
+  edited: boolean;
+  /**
+   * Maps the edited code back to the input, at every token (magic-string's `hires: "boundary"`: a
+   * segment where each word or punctuator starts, which is where stack traces and breakpoints point);
+   * undefined when nothing was edited or `sourceMap` was false.
+   */
   map: SourceMap | undefined;
   diagnostics: CoreDiagnostic[];
 }
@@ -73,20 +81,21 @@ export function transformCode(code: string, fileName: string, options: CoreOptio
   let keyFor: ((index: number) => ClientKey | undefined) | undefined;
   if (options.source) {
     const original = analyzeSource(options.source);
-    if (original && original.diagnostics.length > 0) return { code, map: undefined, diagnostics: original.diagnostics };
+    if (original && original.diagnostics.length > 0) return { code, edited: false, map: undefined, diagnostics: original.diagnostics };
     keyFor = original ? (index) => original.targets[index]?.binding.key : undefined;
   }
   const { targets, findings } = analyze(code, parsed, { keyFor });
   if (targets.length === 0 && findings.length === 0) return undefined;
   const diagnostics = toDiagnostics(code, fileName, findings);
-  if (targets.length === 0) return { code, map: undefined, diagnostics };
+  if (targets.length === 0) return { code, edited: false, map: undefined, diagnostics };
 
   const s = new MagicString(code);
   rewrite(code, s, parsed.program, targets, options.moduleFormat ?? moduleFormatOf(fileName, code, parsed.hasModuleSyntax));
   return {
     code: s.toString(),
+    edited: true,
     // Relative to the edited file, which sits where the input does.
-    map: s.generateMap({ hires: true, source: basename(fileName), file: basename(fileName), includeContent: true }),
+    map: options.sourceMap === false ? undefined : s.generateMap({ hires: "boundary", source: basename(fileName), file: basename(fileName), includeContent: true }),
     diagnostics,
   };
 }

@@ -1,6 +1,6 @@
 import { staticName, type AstNode } from "./ast.js";
 import type { ClientKey } from "./keys.js";
-import { reasons } from "../messages.js";
+import { pickClient, type ParameterShape } from "../rules.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from (see ../locate-client.ts). */
 export type ClientBinding = (
@@ -16,40 +16,46 @@ export type ClientBinding = (
 
 export type ClientSearch = { found: true; binding: ClientBinding } | { found: false; unsupported?: { node: AstNode; reason: string } };
 
-const CLIENT = "client";
+/** `constructor(private client = …)`: the parameter inside the property. */
+const unwrapProperty = (written: AstNode): AstNode => (written.type === "TSParameterProperty" ? (written.parameter as AstNode) : written);
+/** The name or pattern a parameter binds, inside `...` and a default. */
+const bindingOf = (parameter: AstNode): AstNode =>
+  (parameter.type === "RestElement" ? parameter.argument : parameter.type === "AssignmentPattern" ? parameter.left : parameter) as AstNode;
 
-/** The first parameter named `client`, or the first `client` property destructured from a parameter. */
+/** A parameter as the shared client search (../rules.ts) sees it. */
+function shapeOf(written: AstNode): ParameterShape<AstNode> {
+  const parameter = unwrapProperty(written);
+  const name = bindingOf(parameter);
+  if (name.type === "Identifier") return { kind: "name", name: name.name as string, rest: parameter.type === "RestElement", node: written };
+  if (name.type !== "ObjectPattern") return { kind: "other" };
+  return {
+    kind: "pattern",
+    properties: propertiesOf(name).map((element) => ({
+      key: staticName(element.key, element.computed as boolean),
+      bindsName: localOf(element).type === "Identifier",
+      node: element,
+    })),
+  };
+}
+
+/** A pattern's `Property` elements (its rest element left out). */
+const propertiesOf = (pattern: AstNode): AstNode[] => (pattern.properties as AstNode[]).filter((element) => element.type === "Property");
+/** `{ client }`, `{ client: c }`, `{ client = … }`: the name the property binds. */
+const localOf = (element: AstNode): AstNode => {
+  const value = element.value as AstNode;
+  return value.type === "AssignmentPattern" ? (value.left as AstNode) : value;
+};
+
+/** The first parameter named `client`, or the first `client` property destructured from a parameter (the rule: ../rules.ts). */
 export function locateClient(parameters: readonly AstNode[]): ClientSearch {
-  for (const written of parameters) {
-    // `constructor(private client = …)`: the parameter inside the property.
-    const parameter = written.type === "TSParameterProperty" ? (written.parameter as AstNode) : written;
-    const rest = parameter.type === "RestElement";
+  const pick = pickClient(parameters.map(shapeOf));
+  if (!pick.found) return pick;
+  const parameter = unwrapProperty(parameters[pick.parameter]!);
+  if (pick.property === undefined) {
     const withDefault = parameter.type === "AssignmentPattern";
-    const name = (rest ? parameter.argument : withDefault ? parameter.left : parameter) as AstNode;
-    if (name.type === "Identifier") {
-      if (name.name !== CLIENT) continue;
-      if (rest) return { found: false, unsupported: { node: written, reason: reasons.restClient } };
-      return { found: true, binding: { kind: "parameter", parameter, local: name, initializer: withDefault ? (parameter.right as AstNode) : undefined } };
-    }
-    if (name.type !== "ObjectPattern") continue;
-    for (const element of name.properties as AstNode[]) {
-      if (element.type !== "Property" || staticName(element.key, element.computed as boolean) !== CLIENT) continue;
-      const value = element.value as AstNode;
-      const local = value.type === "AssignmentPattern" ? (value.left as AstNode) : value;
-      if (local.type !== "Identifier") {
-        return {
-          found: false,
-          unsupported: {
-            node: element,
-            reason: reasons.nestedClient,
-          },
-        };
-      }
-      return {
-        found: true,
-        binding: { kind: "property", parameter, element, local, initializer: value.type === "AssignmentPattern" ? (value.right as AstNode) : undefined },
-      };
-    }
+    return { found: true, binding: { kind: "parameter", parameter, local: bindingOf(parameter), initializer: withDefault ? (parameter.right as AstNode) : undefined } };
   }
-  return { found: false };
+  const element = propertiesOf(bindingOf(parameter))[pick.property]!;
+  const value = element.value as AstNode;
+  return { found: true, binding: { kind: "property", parameter, element, local: localOf(element), initializer: value.type === "AssignmentPattern" ? (value.right as AstNode) : undefined } };
 }

@@ -11,16 +11,26 @@ import type { ClientKey } from "./keys.js";
 
 export type ModuleFormat = "esm" | "cjs";
 
+const IDENTIFIER_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+
+/** Whether `name` appears in `code` as a whole word (as an identifier would; in comments and strings too). */
+function appearsIn(code: string, name: string): boolean {
+  for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + 1)) {
+    const before = at > 0 ? code[at - 1]! : "";
+    const after = code[at + name.length] ?? "";
+    if (!(before && IDENTIFIER_PART.test(before)) && !(after && IDENTIFIER_PART.test(after))) return true;
+  }
+  return false;
+}
+
 /** Names the added code declares: none appears anywhere in the file (so none shadows or is shadowed). */
 export class UniqueNames {
-  readonly #taken: Set<string>;
-  constructor(code: string) {
-    this.#taken = new Set(code.match(/[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu));
-  }
+  readonly #issued = new Set<string>();
+  constructor(readonly code: string) {}
   next(base: string): string {
     let name = base;
-    for (let suffix = 1; this.#taken.has(name); suffix++) name = `${base}_${suffix}`;
-    this.#taken.add(name);
+    for (let suffix = 1; this.#issued.has(name) || appearsIn(this.code, name); suffix++) name = `${base}_${suffix}`;
+    this.#issued.add(name);
     return name;
   }
 }

@@ -2,33 +2,62 @@
  * Node's module-customization `load` hook (registered by ./register.ts): each tagged TypeScript or
  * JavaScript file is rewritten by the oxc core on its way in, before Node strips the types (type
  * stripping, Node ≥ 22.18) or tsx compiles it. Misuse fails the import with `file:line:col - error TS470xx`.
+ *
+ * Hooks registered later run first. Registered after tsx's (`tsx --import …/register`, where tsx uses
+ * `module.register`, as on Node 20), this hook would get each file already compiled, its comments and
+ * tags gone: then it rewrites the file as written and hands the result to tsx's own hooks to compile,
+ * as tsx would have compiled the file. Any other compiler that ran first is an error that says how to
+ * order the two, never a silently untransformed function.
  */
-import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
-import { formatCoreDiagnostic, transformCode } from "../core/index.js";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import * as core from "../core/index.js";
 import { mayNeedTransform, tagOffsets } from "../tag.js";
 
 interface LoadResult {
   format?: string | null;
   source?: string | ArrayBuffer | NodeJS.TypedArray | null;
+  responseURL?: string;
   shortCircuit?: boolean;
 }
-type NextLoad = (url: string, context?: { format?: string | null; conditions?: string[]; importAttributes?: Record<string, string> }) => Promise<LoadResult>;
-
-/**
- * A loader registered before this hook (`tsx --import …/register`) compiled the file first and dropped
- * its comments, tags included: say how to order the two rather than let the functions throw later.
- */
-function refuseCompiled(file: string, code: string): void {
-  const written = readFileSync(file, "utf8");
-  if (written === code || tagOffsets(written).length === 0) return;
-  throw new Error(
-    `${file}: another loader compiled this file before inject-client's hook saw it, and its /** @injectClient */ tags are gone. ` +
-      "Register inject-client first: node --import @inject-client/transformer/register --import tsx app.ts",
-  );
+interface LoadContext {
+  format?: string | null;
+  conditions?: string[];
+  importAttributes?: Record<string, string>;
+}
+type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
+interface Hooks {
+  initialize?: (data?: unknown) => unknown;
+  load: (url: string, context: LoadContext, nextLoad: NextLoad) => Promise<LoadResult>;
 }
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
+const NODE_MODULES = /[/\\]node_modules[/\\]/;
+
+/** `tsx/esm`'s URL (from ./register.ts), when this process runs tsx; its hooks, once needed. */
+let tsxUrl: string | undefined;
+let tsxHooks: Hooks | undefined;
+
+export function initialize(data?: { tsx?: string }): void {
+  tsxUrl = data?.tsx;
+}
+
+/**
+ * tsx's hooks, as a second instance of them in this thread. Loaded with `require` (of an ES module, Node
+ * ≥ 20.19): an `import()` here would wait on the hooks chain that is waiting on this hook (Node 20 hangs).
+ * The core is a static import for the same reason.
+ */
+function loadTsxHooks(url: string): Hooks {
+  if (!tsxHooks) {
+    const hooks = createRequire(import.meta.url)(fileURLToPath(url)) as Hooks;
+    // tsx's own registration passes this data (no namespace: the process-wide instance); it reads the tsconfig as tsx did.
+    void hooks.initialize?.({});
+    tsxHooks = hooks;
+  }
+  return tsxHooks;
+}
 
 function text(source: LoadResult["source"]): string | undefined {
   if (source === null || source === undefined) return undefined;
@@ -36,19 +65,59 @@ function text(source: LoadResult["source"]): string | undefined {
   return Buffer.from(source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)).toString("utf8");
 }
 
-export async function load(url: string, context: { format?: string | null }, nextLoad: NextLoad): Promise<LoadResult> {
+/** The rewritten file with its map inline (so --enable-source-maps maps stack traces to the file as written), or undefined when it needs none. */
+async function rewrite(code: string, file: string): Promise<string | undefined> {
+  if (!mayNeedTransform(code)) return undefined;
+  const { formatCoreDiagnostic, transformCode } = core;
+  const result = transformCode(code, file);
+  if (!result) return undefined;
+  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
+  if (!result.edited) return undefined;
+  // Type stripping and tsx keep lines, so the map still holds for what runs.
+  const map = Buffer.from(JSON.stringify({ ...result.map, sources: [file] })).toString("base64");
+  return `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`;
+}
+
+/** A loader below this hook compiled `file` and dropped its tags: the file as written, when that is what happened. */
+function compiledAway(file: string, code: string): string | undefined {
+  if (!TYPESCRIPT_FILE.test(file) || tagOffsets(code).length > 0) return undefined;
+  const written = readFileSync(file, "utf8");
+  return written !== code && tagOffsets(written).length > 0 ? written : undefined;
+}
+
+/** tsx compiles the rewritten source in place of the file (its hooks, fed by this one instead of the disk). */
+async function compileWithTsx(url: string, file: string, context: LoadContext, source: string, nextLoad: NextLoad): Promise<LoadResult> {
+  const compiled = await loadTsxHooks(tsxUrl!).load(url, context, async (nextUrl, nextContext) =>
+    fileURLToPath(nextUrl.split(/[?#]/, 1)[0]!) === file
+      ? { format: nextContext?.format ?? context.format ?? "module", source, responseURL: url, shortCircuit: true }
+      : nextLoad(nextUrl, nextContext),
+  );
+  // tsx reads some files from disk itself (CommonJS ones): then the rewrite did not reach the output.
+  if (!text(compiled.source)?.includes("getOrCreateClient")) throw orderError(file);
+  return { ...compiled, shortCircuit: true };
+}
+
+function orderError(file: string): Error {
+  return new Error(
+    `${file}: another loader compiled this file before inject-client's hook saw it, and its /** @injectClient */ tags are gone. ` +
+      "Register inject-client first: node --import @inject-client/transformer/register --import tsx app.ts",
+  );
+}
+
+export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
   const loaded = await nextLoad(url, context);
   if (!url.startsWith("file:")) return loaded;
   const file = fileURLToPath(url);
-  if (!SOURCE_FILE.test(file) || /[/\\]node_modules[/\\]/.test(file)) return loaded;
+  if (!SOURCE_FILE.test(file) || NODE_MODULES.test(file)) return loaded;
   const code = text(loaded.source);
   if (code === undefined) return loaded;
-  if (/\.[cm]?tsx?$/.test(file) && mayNeedTransform(code)) refuseCompiled(file, code);
-  const result = transformCode(code, file);
-  if (!result) return loaded;
-  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
-  if (!result.map) return loaded;
-  // Inline, so --enable-source-maps maps stack traces to the file as written (type stripping keeps columns).
-  const map = Buffer.from(JSON.stringify({ ...result.map, sources: [file] })).toString("base64");
-  return { ...loaded, source: `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n` };
+  const written = compiledAway(file, code);
+  if (written !== undefined) {
+    const rewritten = await rewrite(written, file);
+    if (rewritten === undefined) return loaded;
+    if (!tsxUrl) throw orderError(file);
+    return compileWithTsx(url, file, context, rewritten, nextLoad);
+  }
+  const rewritten = await rewrite(code, file);
+  return rewritten === undefined ? loaded : { ...loaded, source: rewritten };
 }

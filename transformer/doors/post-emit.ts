@@ -57,10 +57,10 @@ export function transformEmitted(outDir: string, options: { write?: boolean } = 
     const output = transformCode(code, file, { source: emitted && sourceOf(emitted.path, emitted.map) });
     if (!output) continue;
     result.diagnostics.push(...output.diagnostics);
-    if (!output.map) continue;
+    if (!output.edited) continue;
     result.rewritten.push(file);
     writes.push([file, output.code]);
-    if (emitted) {
+    if (emitted && output.map) {
       // The new map goes from the rewritten file to the emitted one; the emitted map from there to the source.
       const chained = remapping([output.map as never, emitted.map as never], () => null, { excludeContent: !emitted.map.sourcesContent });
       chained.sources = emitted.map.sources;

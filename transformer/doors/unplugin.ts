@@ -2,9 +2,15 @@
  * One plugin for every bundler (unplugin): Vite and Vitest, Rollup, Rolldown, esbuild, webpack, Rspack
  * and Bun get the same transform from the oxc core, before their own TypeScript handling (`enforce:
  * "pre"`), which then strips the types as it always does. No TypeScript compiler is loaded.
+ *
+ * What a module costs is kept to what it needs: the hook's filter (native in Rolldown and Vite, so an
+ * untagged module never calls into JavaScript) lets through only text that may need the transform;
+ * the core (oxc-parser's native binding, magic-string) loads with the first such module; and a build
+ * whose output has no source maps gets no map built.
  */
-import { createUnplugin } from "unplugin";
-import { formatCoreDiagnostic, transformCode } from "../core/index.js";
+import { createUnplugin, type TransformResult } from "unplugin";
+import type * as Core from "../core/index.js";
+import { MAY_NEED_TRANSFORM, mayNeedTransform } from "../tag.js";
 
 export interface InjectClientPluginOptions {
   /**
@@ -18,37 +24,71 @@ export interface InjectClientPluginOptions {
 
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+/** The ids the native filter lets through (a query may follow); `includes` then decides exactly. */
+const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
+const NODE_MODULES = /[/\\]node_modules[/\\]/;
 
 function matches(filter: RegExp | ((id: string) => boolean), id: string): boolean {
   return typeof filter === "function" ? filter(id) : filter.test(id);
 }
 
-/** Whether the plugin looks at `id` at all (the text check and the parse come later, in `transformCode`). */
+/** Whether the plugin looks at `id` at all (the text check and the parse come later). */
 export function includes(options: InjectClientPluginOptions, id: string): boolean {
   const file = id.split("?", 1)[0]!;
-  if (!(options.include ? SOURCE_FILE : TYPESCRIPT_FILE).test(file) || /[/\\]node_modules[/\\]/.test(file) || file.startsWith("\0")) return false;
+  if (!(options.include ? SOURCE_FILE : TYPESCRIPT_FILE).test(file) || NODE_MODULES.test(file) || file.startsWith("\0")) return false;
   if (options.include && !matches(options.include, file)) return false;
   return !(options.exclude && matches(options.exclude, file));
 }
 
+let core: Promise<typeof Core> | undefined;
+/** The core, loaded on first use: a build with no tagged module never loads oxc-parser. */
+const loadCore = () => (core ??= import("../core/index.js"));
+
+export interface TransformedModule {
+  code: string;
+  /** Null when the build has no source maps (a map would be built for nothing). */
+  map: Core.CoreResult["map"] | null;
+}
+
 /**
- * The transform every door shares: the edited code and its map, `null` for a file left as it is, and
+ * The transform every door shares: the edited code and its map, `null` for a module left as it is, and
  * misuse thrown as one error whose lines read `file:line:col - error TS470xx: …` (the bundler fails the
  * build, or the dev server the module, with it).
  */
-export function transformModule(code: string, id: string): { code: string; map: NonNullable<ReturnType<typeof transformCode>>["map"] } | null {
-  const result = transformCode(code, id.split("?", 1)[0]!);
+export async function transformModule(code: string, id: string, options: { sourceMap?: boolean } = {}): Promise<TransformedModule | null> {
+  if (!mayNeedTransform(code)) return null;
+  const { formatCoreDiagnostic, transformCode } = await loadCore();
+  const result = transformCode(code, id.split("?", 1)[0]!, { sourceMap: options.sourceMap !== false });
   if (!result) return null;
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
-  return result.map ? { code: result.code, map: result.map } : null;
+  return result.edited ? { code: result.code, map: result.map ?? null } : null;
 }
 
-export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | undefined>((options = {}, meta) =>
-  meta.framework === "vite"
-    ? // Vite calls `transform` for every module anyway: the check inside keeps the hook a plain function returning null, as Vite plugins do.
-      { name: "inject-client", enforce: "pre", transform: (code, id) => (includes(options, id) ? transformModule(code, id) : null) }
-    : // Elsewhere `transformInclude` becomes the bundler's own filter (esbuild's onLoad, webpack's loader rule).
-      { name: "inject-client", enforce: "pre", transformInclude: (id) => includes(options, id), transform: (code, id) => transformModule(code, id) },
-);
+export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | undefined>((options = {}) => {
+  // Where the build says it writes no maps (Vite's build.sourcemap, esbuild's sourcemap), none is made;
+  // elsewhere (Rollup's and Rolldown's output options come after the transforms; webpack may add maps
+  // through a plugin) every edited module gets one.
+  let sourceMap = true;
+  return {
+    name: "inject-client",
+    enforce: "pre",
+    transform: {
+      filter: { id: { include: SOURCE_ID, exclude: NODE_MODULES }, code: MAY_NEED_TRANSFORM },
+      handler: (code, id): Promise<TransformResult> | null => (includes(options, id) ? transformModule(code, id, { sourceMap }) : null),
+    },
+    vite: {
+      configResolved(config) {
+        // The dev server and Vitest map every module (stack traces, coverage); a build only when asked.
+        sourceMap = config.command === "serve" || Boolean(config.build.sourcemap);
+      },
+    },
+    esbuild: {
+      onLoadFilter: SOURCE_FILE,
+      config(buildOptions) {
+        sourceMap = Boolean(buildOptions.sourcemap);
+      },
+    },
+  };
+});
 
 export default injectClientUnplugin;

@@ -1,12 +1,14 @@
 // Every door without TypeScript's compiler API runs the e2e fixture (every tagged form, both client
 // forms, keyed and keyless, nested tagged functions, returns) and the program's own checks: a passed
 // client used untouched, a factory client opened and closed once, a context client of another class
-// skipped, fn.name/fn.length kept, stack traces on the user's lines. Doors: esbuild and Rolldown (the
-// unplugin entries), webpack and Rspack (the same plugin, each with its own type stripping), Node 22's
-// type stripping with the register hook, tsx with it, and TypeScript 7's tsc followed by the post-emit
-// CLI (with its failure modes), or tsc --noEmit next to a Vite build.
+// skipped, fn.name/fn.length kept, stack traces on the user's lines. Doors: esbuild, Rolldown and Rollup
+// (the unplugin entries), webpack and Rspack (the same plugin, each with its own type stripping), Node 22's
+// type stripping with the register hook, tsx with it (the tsx CLI on Node 20 and 22, and both orders of
+// `node --import`), and TypeScript 7's tsc followed by the post-emit CLI (with its failure modes), or
+// tsc --noEmit next to a Vite build.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,6 +153,38 @@ describe("bundlers (one unplugin)", () => {
   });
 });
 
+describe("Rollup (the same unplugin)", () => {
+  /** Rollup reads no TypeScript: relative `.js` imports resolve to the `.ts` file, and esbuild strips the types after the door. */
+  const typescriptForRollup = {
+    name: "typescript-for-the-test",
+    async resolveId(source: string, importer: string | undefined) {
+      if (!importer || !source.startsWith(".")) return null;
+      const candidate = join(importer, "..", source.replace(/\.js$/, ".ts"));
+      return existsSync(candidate) ? candidate : null;
+    },
+    async transform(code: string, id: string) {
+      if (!id.endsWith(".ts")) return null;
+      const { transform } = await import("esbuild");
+      const out = await transform(code, { loader: "ts", format: "esm", target: "es2022", sourcemap: "external", sourcefile: id });
+      return { code: out.code, map: out.map };
+    },
+  };
+
+  it("rollup@4: the bundle runs every form", async () => {
+    const bin = cachedTool("rollup4", "rollup@4.68.5", "rollup");
+    const { rollup } = (await import(createRequire(bin).resolve("rollup"))) as { rollup: typeof import("rolldown").rolldown };
+    const dir = e2eProject("rollup");
+    const { injectClient } = (await import(built("doors/rollup.js"))) as typeof import("../../../transformer/doors/rollup.js");
+    const bundle = await rollup({ input: join(dir, "src/main.ts"), external: ["inject-client/runtime"], plugins: [injectClient() as never, typescriptForRollup as never], logLevel: "silent" } as never);
+    await bundle.write({ file: join(dir, "out/main.js"), format: "esm", sourcemap: true });
+    await bundle.close();
+    expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
+    const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  }, 60_000);
+});
+
 /** The types stripped for webpack (it has no TypeScript of its own): esbuild per module, its map chained onto the one before. */
 function stripTypesLoader(dir: string): string {
   const path = join(dir, "strip-types-loader.cjs");
@@ -263,10 +297,43 @@ describe("Node's loaders", () => {
     expectEveryForm(result.stdout, join(dir, "src"));
   });
 
-  it("tsx --import …/register (tsx's compiler first, tags gone) fails the import with how to order them", () => {
-    const dir = e2eProject("tsx-wrong-order");
+  // The tsx CLI registers its hooks before ours. On Node 20 they are `module.register` hooks, which run
+  // after ours: tsx compiles first (comments gone), so our hook hands tsx the rewritten file itself. On
+  // Node ≥ 22.15 tsx uses in-thread `registerHooks`, and our hook sees the file as written.
+  it.each([
+    ["Node 20 (this node)", () => process.execPath],
+    ["node@22", () => cachedTool("node22", "node@22", "node")],
+  ])("tsx --import …/register app.ts (the tsx CLI) runs every form, %s", (_label, node) => {
+    const dir = e2eProject("tsx-cli");
     const tsx = join(REPO, "node_modules/tsx/dist/cli.mjs");
-    const result = run(process.execPath, [tsx, "--import", built("doors/register.js"), "src/main.ts"], dir);
+    const result = run(node(), ["--enable-source-maps", tsx, "--import", built("doors/register.js"), "src/main.ts"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+
+  it("node --import tsx --import …/register (tsx first, by hand) runs every form too", () => {
+    const dir = e2eProject("tsx-first");
+    symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
+    const result = run(process.execPath, ["--enable-source-maps", "--import", "tsx", "--import", built("doors/register.js"), "src/main.ts"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, join(dir, "src"));
+  });
+
+  it("another compiler that ran first and dropped the tags fails the import with how to order them, never silently", () => {
+    const dir = e2eProject("compiled-first");
+    // A stand-in for a loader that is not tsx and compiles before our hook: it drops the JSDoc comments, tags included.
+    writeFileSync(
+      join(dir, "drop-comments.mjs"),
+      String.raw`export async function load(url, context, nextLoad) {
+  const loaded = await nextLoad(url, context);
+  return url.endsWith("forms.ts") ? { ...loaded, source: String(loaded.source).replace(/\/\*\*[\s\S]*?\*\//g, "") } : loaded;
+}
+`,
+    );
+    writeFileSync(join(dir, "register-drop-comments.mjs"), `import { register } from "node:module";\nregister("./drop-comments.mjs", import.meta.url);\n`);
+    symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
+    // Order: tsx (outermost), inject-client, the comment-dropper (innermost, so it runs before our hook sees the file).
+    const result = run(process.execPath, ["--import", "./register-drop-comments.mjs", "--import", built("doors/register.js"), "--import", "tsx", "src/main.ts"], dir);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(
       `${join(dir, "src/forms.ts")}: another loader compiled this file before inject-client's hook saw it, and its /** @injectClient */ tags are gone. Register inject-client first: node --import @inject-client/transformer/register --import tsx app.ts`,
