@@ -66,7 +66,7 @@ function text(source: LoadResult["source"]): string | undefined {
 }
 
 /** The rewritten file with its map inline (so --enable-source-maps maps stack traces to the file as written), or undefined when it needs none. */
-async function rewrite(code: string, file: string): Promise<string | undefined> {
+function rewrite(code: string, file: string): string | undefined {
   if (!mayNeedTransform(code)) return undefined;
   const { formatCoreDiagnostic, transformCode } = core;
   const result = transformCode(code, file);
@@ -113,11 +113,11 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   if (code === undefined) return loaded;
   const written = compiledAway(file, code);
   if (written !== undefined) {
-    const rewritten = await rewrite(written, file);
+    const rewritten = rewrite(written, file);
     if (rewritten === undefined) return loaded;
     if (!tsxUrl) throw orderError(file);
     return compileWithTsx(url, file, context, rewritten, nextLoad);
   }
-  const rewritten = await rewrite(code, file);
+  const rewritten = rewrite(code, file);
   return rewritten === undefined ? loaded : { ...loaded, source: rewritten };
 }
