@@ -17,6 +17,11 @@ function isObject(value: unknown): value is Schema {
 export interface SampleOptions {
   /** Request bodies leave out readOnly properties (a client does not send them). */
   request?: boolean;
+  /**
+   * `format: binary` as bytes (multipart parts, octet-stream bodies). Off in JSON bodies and parameters,
+   * where such a field can only be text.
+   */
+  bytes?: boolean;
 }
 
 const FORMATS: Record<string, string> = {
@@ -48,17 +53,21 @@ function firstType(schema: Schema): string | undefined {
 const PATTERN_CANDIDATES = ["abc", "123", "a1", "ABC", "abc-123", "abc_123", "A1", "1.0", "2024-01-02", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "a", "1"];
 
 function matchingCandidate(pattern: string): string | undefined {
-  try {
-    const regex = new RegExp(pattern, "u");
-    return PATTERN_CANDIDATES.find((candidate) => regex.test(candidate));
-  } catch {
-    return undefined; // not a JavaScript regular expression
+  // JSON Schema patterns are ECMA-262 with the u flag; specs often escape what u forbids (`\/`): retry without.
+  for (const flags of ["u", ""]) {
+    try {
+      const regex = new RegExp(pattern, flags);
+      return PATTERN_CANDIDATES.find((candidate) => regex.test(candidate));
+    } catch {
+      // not a regular expression with these flags
+    }
   }
+  return undefined;
 }
 
-function sampleString(schema: Schema): string | Uint8Array {
+function sampleString(schema: Schema, options: SampleOptions): string | Uint8Array {
   const format = typeof schema.format === "string" ? schema.format : "";
-  if (format === "binary") return Uint8Array.from([1, 2, 3, 250]);
+  if (format === "binary" && options.bytes) return Uint8Array.from([1, 2, 3, 250]);
   let text = FORMATS[format] ?? "abc";
   if (typeof schema.pattern === "string") text = matchingCandidate(schema.pattern) ?? text;
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
@@ -122,7 +131,7 @@ export function sampleValue(schema: unknown, options: SampleOptions = {}, depth 
   if (schema === true || schema === undefined) return "abc";
   if (!isObject(schema)) return undefined;
   // Bytes, whatever the example says (`example: "<binary string>"`): a client sends a Blob or a Uint8Array.
-  if (schema.format === "binary" && (schema.type === "string" || schema.type === undefined)) return Uint8Array.from([1, 2, 3, 250]);
+  if (options.bytes && schema.format === "binary" && (schema.type === "string" || schema.type === undefined)) return Uint8Array.from([1, 2, 3, 250]);
   const given = example(schema);
   if (given && !(given.value instanceof Object && depth >= MAX_DEPTH)) return structuredClone(given.value);
   if (Array.isArray(schema.allOf)) {
@@ -146,7 +155,7 @@ export function sampleValue(schema: unknown, options: SampleOptions = {}, depth 
   }
   switch (firstType(schema)) {
     case "string":
-      return sampleString(schema);
+      return sampleString(schema, options);
     case "integer":
       return sampleNumber(schema, true);
     case "number":

@@ -15,6 +15,7 @@ import { loadSpec } from "../../codegen/load.js";
 import { modelOperations } from "../../codegen/model.js";
 import type { FaithfulServer } from "../../test/wire/faithful-server.js";
 import { startFaithfulServer } from "../../test/wire/faithful-server.js";
+import { isJsonMediaType } from "../../test/wire/decode-body.js";
 import { judgeCall, type Verdict } from "../../test/wire/outcome.js";
 import { isEmptyContainer, sampleValue } from "./sample-value.js";
 
@@ -79,7 +80,7 @@ function synthesize(server: FaithfulServer, key: string, mediaType: string | und
     args[parameter.in][parameter.name] = value;
   }
   if (mediaType !== undefined) {
-    const value = sampleValue(shape.content[mediaType]?.schema, { request: true });
+    const value = sampleValue(shape.content[mediaType]?.schema, { request: true, bytes: !isJsonMediaType(mediaType) });
     if (value === undefined) return { reason: `no sample for the ${mediaType} body` };
     args.body = value;
   }

@@ -158,9 +158,9 @@ function escape(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-function groupTable(groups: CauseGroup[], limit = 25): string[] {
+function groupTable(groups: CauseGroup[], limit = 25, counted = "requests"): string[] {
   if (groups.length === 0) return ["None.", ""];
-  const lines = ["| requests | specs | cause | example |", "|---:|---:|---|---|"];
+  const lines = [`| ${counted} | specs | cause | example |`, "|---:|---:|---|---|"];
   for (const g of groups.slice(0, limit)) lines.push(`| ${g.requests} | ${g.specs.size} | ${escape(g.key)} | ${escape(g.example.slice(0, 300))} |`);
   if (groups.length > limit) lines.push(`| … | | ${groups.length - limit} more causes | |`);
   return [...lines, ""];
@@ -205,6 +205,7 @@ export function wireMarkdown(results: readonly SpecWire[], options: WireOptions 
         ),
       ),
       10,
+      "operations",
     ),
     "### Specs where the phase failed",
     "",
@@ -215,6 +216,7 @@ export function wireMarkdown(results: readonly SpecWire[], options: WireOptions 
           .map(({ spec, wire }) => ({ key: `${wire!.failure}: ${normaliseCause(wire!.error ?? "")}`, spec: spec.id, example: `\`${spec.id}\`: ${wire!.error ?? ""}` })),
       ),
       10,
+      "specs",
     ),
     "<details><summary>Per spec: requests validated, ours / openapi-fetch</summary>",
     "",

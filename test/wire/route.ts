@@ -100,7 +100,9 @@ export class Router {
       return { operation: route.operation, pathValues: values(route, match), alternatives };
     }
     if (withoutFixedQuery.length > 0) {
-      return { status: 404, problem: `${method.toUpperCase()} ${rawPath} lacks the query its path key fixes (${withoutFixedQuery.map((key) => `\`${key}\``).join(", ")})` };
+      const keys = withoutFixedQuery.slice(0, 3).map((key) => `\`${key}\``).join(", ");
+      const more = withoutFixedQuery.length > 3 ? ` and ${withoutFixedQuery.length - 3} more` : "";
+      return { status: 404, problem: `${method.toUpperCase()} ${rawPath} lacks the query its path key fixes (${keys}${more})` };
     }
     if (otherMethods.size > 0) return { status: 405, problem: `${method.toUpperCase()} ${rawPath} is not an operation of the spec (the path takes ${[...otherMethods].join(", ")})` };
     return { status: 404, problem: `no operation of the spec matches ${method.toUpperCase()} ${rawPath}` };
