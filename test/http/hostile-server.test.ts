@@ -2,7 +2,7 @@
 // cross-origin redirects, absurd Retry-After values, connection floods, silence at close time,
 // garbage responses, and one AbortSignal shared by many calls.
 import { getEventListeners } from "node:events";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ClientClosedError, HTTPStatusError } from "../../runtime/errors.js";
 import {
   ClientSettingsError,
@@ -15,25 +15,11 @@ import {
 import { nextHop } from "../../runtime/http/redirects.js";
 import { injectClient } from "../../runtime/inject.js";
 import { setClientFactory } from "../../runtime/resolve.js";
-import { dripForever, json, outcome, startHttpServer, startRawServer, streamForever, within, type HttpServer } from "./hostile-servers.js";
+import { dripForever, json, outcome, startRawServer, streamForever, within } from "./hostile-servers.js";
+import { closeAfterEach } from "./close-after-each.js";
 import { FLOW_ID, TestClient, fastSettings, flow } from "./test-client.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function server(handler: Parameters<typeof startHttpServer>[0]): Promise<HttpServer> {
-  const started = await startHttpServer(handler);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-function client(settings: ReturnType<typeof fastSettings>): TestClient {
-  const created = new TestClient(settings);
-  cleanups.push(() => created[Symbol.asyncDispose]());
-  return created;
-}
+const { server, client, defer } = closeAfterEach();
 
 const MiB = 1024 * 1024;
 
@@ -298,7 +284,7 @@ describe("close", () => {
       made.push(created);
       return created;
     });
-    cleanups.push(() => void setClientFactory(previous));
+    defer(() => void setClientFactory(previous));
     let abandoned: Promise<{ error?: unknown }> | undefined;
     const wrapped = injectClient(async (options: { client: TestClient }) => {
       abandoned = outcome(options.client.call("get", "/flows/"));
@@ -344,7 +330,7 @@ describe("bad responses", () => {
     const api = await startRawServer((index) =>
       index === 0 ? "HTTP/1.1 ### garbage\r\n\r\n" : `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${ok.length}\r\n\r\n${ok}`,
     );
-    cleanups.push(() => api.close());
+    defer(() => api.close());
     const settings = fastSettings(api.url, { csrfEnabled: false });
     const result = await within(3000, client(settings).call<{ name: string }>("get", "/flows/"));
     expect(result.name).toBe("etl");
@@ -360,7 +346,7 @@ describe("one AbortSignal shared by many calls", () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on("warning", onWarning);
-    cleanups.push(() => void process.off("warning", onWarning));
+    defer(() => void process.off("warning", onWarning));
     const shared = new AbortController();
     const listeners = () => getEventListeners(shared.signal, "abort").length;
 

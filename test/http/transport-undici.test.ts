@@ -3,29 +3,15 @@
 // (so it also binds a dispatcher the caller passes in), connection reuse after our own reads, and the
 // `api` escape hatch (openapi-fetch) on the same transport.
 import { Agent, errors } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HTTPStatusError } from "../../runtime/errors.js";
 import { HTTPTimeoutError, OpenAPIClient, PreparedRequest, ResponseTooLargeError, type ClientSettings } from "../../runtime/http/index.js";
 import { classifyNetworkError } from "../../runtime/http/retry.js";
-import { dripForever, json, outcome, startHttpServer, streamForever, within, type HttpServer } from "./hostile-servers.js";
-import { TestClient, fastSettings } from "./test-client.js";
+import { dripForever, json, outcome, streamForever, within } from "./hostile-servers.js";
+import { closeAfterEach } from "./close-after-each.js";
+import { fastSettings } from "./test-client.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function server(handler: Parameters<typeof startHttpServer>[0]): Promise<HttpServer> {
-  const started = await startHttpServer(handler);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-function client(settings: ReturnType<typeof fastSettings>): TestClient {
-  const created = new TestClient(settings);
-  cleanups.push(() => created[Symbol.asyncDispose]());
-  return created;
-}
+const { server, client, defer } = closeAfterEach();
 
 /** The protected openapi-fetch client, as a subclass of a generated client would reach it. */
 class EscapeHatch extends OpenAPIClient<any> {
@@ -36,7 +22,7 @@ class EscapeHatch extends OpenAPIClient<any> {
 
 function hatch(settings: ClientSettings): EscapeHatch {
   const created = new EscapeHatch(settings);
-  cleanups.push(() => created[Symbol.asyncDispose]());
+  defer(() => created[Symbol.asyncDispose]());
   return created;
 }
 
@@ -77,7 +63,7 @@ describe("buffered bodies", () => {
   it("maxResponseBytes binds a dispatcher the caller passes in too (the limit lives in our reader, not in the Agent)", async () => {
     const api = await server((_req, res) => streamForever(res));
     const dispatcher = new Agent();
-    cleanups.push(() => dispatcher.destroy());
+    defer(() => dispatcher.destroy());
     const c = client(fastSettings(api.url, { csrfEnabled: false, dispatcher, maxResponseBytes: 256 * 1024 }));
     const { error } = await within(3000, outcome(c.call("get", "/flows/")));
     expect(error).toBeInstanceOf(ResponseTooLargeError);

@@ -5,8 +5,9 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ClientClosedError, HTTPStatusError } from "../../runtime/errors.js";
+import { closeAfterEach } from "./close-after-each.js";
 import {
   HTTPRequestError,
   OpenAPIClient,
@@ -40,10 +41,7 @@ interface Server {
 
 type Handler = (req: Seen, res: http.ServerResponse) => void;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer } = closeAfterEach();
 
 async function serve(handler: Handler = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}')): Promise<Server> {
   const seen: Seen[] = [];
@@ -77,7 +75,7 @@ async function serve(handler: Handler = (_req, res) => res.writeHead(200, { "con
         server.close(() => resolve());
       }),
   };
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return started;
 }
 
@@ -128,9 +126,19 @@ class PetClient extends OpenAPIClient<{}> {
   }
 }
 
+/** Reads a stream to its end; resolves with the error that ended it early, if one did. */
+async function readToEnd(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<unknown> {
+  try {
+    while (!(await reader.read()).done);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
 function client(url: string, settings: Partial<ClientSettings> = {}): PetClient {
   const made = new PetClient({ baseUrl: url, csrfEnabled: false, apiVersion: null, retryBaseDelayMs: 1, sleep: async () => undefined, warn: () => undefined, ...settings });
-  cleanups.push(() => made[Symbol.asyncDispose]());
+  defer(() => made[Symbol.asyncDispose]());
   return made;
 }
 
@@ -230,7 +238,7 @@ describe("defineOperations", () => {
       }
     }
     const c = new Recording({ baseUrl: server.url, csrfEnabled: false });
-    cleanups.push(() => c[Symbol.asyncDispose]());
+    defer(() => c[Symbol.asyncDispose]());
     await c.getPetMatrix("x");
     expect(calls).toEqual([{ method: "get", path: "/pets/{petId}", input: { path: { petId: "x" }, body: undefined }, wire: { path: { petId: { style: "matrix" } } } }]);
     expect(server.seen[0]!.url).toBe("/api/pets/;petId=x");
@@ -383,15 +391,7 @@ describe("the stream view", () => {
     const reader = response.body.getReader();
     await reader.read();
     controller.abort(new Error("user cancelled"));
-    let error: unknown;
-    for (;;) {
-      try {
-        if ((await reader.read()).done) break;
-      } catch (caught) {
-        error = caught;
-        break;
-      }
-    }
+    const error = await readToEnd(reader);
     expect((error as Error | undefined)?.message).toBe("user cancelled");
     await server.allClosed();
   });
@@ -407,15 +407,7 @@ describe("the stream view", () => {
     const reader = second.body.getReader();
     await reader.read();
     const closing = c[Symbol.asyncDispose]();
-    let error: unknown;
-    for (;;) {
-      try {
-        if ((await reader.read()).done) break;
-      } catch (caught) {
-        error = caught;
-        break;
-      }
-    }
+    const error = await readToEnd(reader);
     await closing;
     expect(error).toBeInstanceOf(ClientClosedError);
     await server.allClosed();
