@@ -15,4 +15,7 @@ execFileSync("npm", ["pack", "--ignore-scripts", "--loglevel=warn", "--pack-dest
   cwd: repo,
   stdio: ["ignore", "ignore", "inherit"],
 });
-for (const file of readdirSync(out).filter((f) => f.endsWith(".tgz")).sort()) console.log(path.join(out, file));
+for (const file of readdirSync(out)
+  .filter((f) => f.endsWith(".tgz"))
+  .sort())
+  console.log(path.join(out, file));

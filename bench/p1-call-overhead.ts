@@ -88,7 +88,13 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
       "of a machine shared with other work, which separate measurements do not.",
   };
   if (!existsSync(bin.transformer) || !existsSync(bin.tspc)) {
-    return { ...base, tables: [], goals: [], notes: [], skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)" };
+    return {
+      ...base,
+      tables: [],
+      goals: [],
+      notes: [],
+      skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)",
+    };
   }
   const rounds = options.rounds ?? (options.quick ? 1 : 5);
   const dir = await compileFixture();
@@ -147,7 +153,13 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
     }
   }
   const table: Table = {
-    headers: ["scenario", "variant", "mitata: time per call, median (min–max) over rounds", "vs hand-written", "paired ratio to hand-written, median (IQR)"],
+    headers: [
+      "scenario",
+      "variant",
+      "mitata: time per call, median (min–max) over rounds",
+      "vs hand-written",
+      "paired ratio to hand-written, median (IQR)",
+    ],
     rows,
   };
   if (rounds < 3) notes.push("One round (--quick): ratios within a few percent of 1 are noise.");

@@ -155,7 +155,13 @@ export async function runCompile(options: CompileOptions): Promise<SectionResult
       `runs the plugin the way a persistent setup does. ${options.runs} alternated run(s) each after one warm-up round (fills ts-patch's cache).`,
   };
   if (!existsSync(bin.transformer)) {
-    return { ...base, tables: [], goals: [], notes: [], skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)" };
+    return {
+      ...base,
+      tables: [],
+      goals: [],
+      notes: [],
+      skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)",
+    };
   }
   const { dir, tagged, functions } = generateProject(options.files);
   const compile = (what: string, config: string, script: string, outDir: string): Contender => ({
@@ -171,7 +177,9 @@ export async function runCompile(options: CompileOptions): Promise<SectionResult
     compile("tspc, no plugin", "tsconfig.tspc-bare.json", bin.tspc, "out-tspc-bare"),
     compile(INSTALLED, "tsconfig.installed.json", persistentlyPatchedTsc(), "out-installed"),
   ];
-  process.stdout.write(`p2: ${options.files} files, ${tagged} tagged of ${functions} functions; ${contenders.length} compilers x ${options.runs} runs `);
+  process.stdout.write(
+    `p2: ${options.files} files, ${tagged} tagged of ${functions} functions; ${contenders.length} compilers x ${options.runs} runs `,
+  );
   const results = await alternate(contenders, options.runs, { warmup: 1, onRound: () => process.stdout.write(".") });
   process.stdout.write("\n");
 
@@ -203,7 +211,12 @@ export async function runCompile(options: CompileOptions): Promise<SectionResult
   const installed = judged(wall(INSTALLED).median, wall("tsc").median, cpu(INSTALLED).median, cpu("tsc").median);
   const goals: Goal[] = [
     { name: "P2 compile: tspc + transformer / tsc", target: `<= ${TARGET.toFixed(2)}`, value: verdict.text, met: value <= TARGET },
-    { name: "P2 compile: tsc patched by `ts-patch install` + transformer / tsc", target: `<= ${TARGET.toFixed(2)}`, value: installed.text, met: installed.cpu <= TARGET },
+    {
+      name: "P2 compile: tsc patched by `ts-patch install` + transformer / tsc",
+      target: `<= ${TARGET.toFixed(2)}`,
+      value: installed.text,
+      met: installed.cpu <= TARGET,
+    },
   ];
   const own = ratio(wall(plugin).median, wall("tspc, no plugin").median);
   notes.push(

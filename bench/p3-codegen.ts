@@ -30,7 +30,10 @@ function contenders(spec: SpecCase): Contender[] {
       name: "openapi-typescript 7.13.0 (types only)",
       run: async () => {
         const out = freshDir("p3", spec.key, "openapi-typescript");
-        return assertOk("openapi-typescript", await runNodeStable(bin.openapiTypescript, [spec.input, "-o", path.join(out, "schema.d.ts")], { cwd: repo }));
+        return assertOk(
+          "openapi-typescript",
+          await runNodeStable(bin.openapiTypescript, [spec.input, "-o", path.join(out, "schema.d.ts")], { cwd: repo }),
+        );
       },
     },
     {
@@ -112,7 +115,14 @@ export async function runCodegen(options: CodegenOptions): Promise<SectionResult
   }
 
   const timeTable: Table = {
-    headers: ["spec", "tool", "wall time, median (min–max)", "vs openapi-typescript", "CPU time (user+sys), median (min–max)", "CPU vs openapi-typescript"],
+    headers: [
+      "spec",
+      "tool",
+      "wall time, median (min–max)",
+      "vs openapi-typescript",
+      "CPU time (user+sys), median (min–max)",
+      "CPU vs openapi-typescript",
+    ],
     rows: timeRows,
   };
   const memTable: Table = { headers: ["spec", "tool", "peak RSS, median (min–max)", "vs openapi-typescript"], rows: memRows };

@@ -78,7 +78,17 @@ function project(name: string, main: string): string {
 /** Parses `--extendedDiagnostics` lines we report: check time, types, instantiations. */
 function diagnostics(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of ["Files", "Lines of TypeScript", "Lines of Declarations", "Types", "Instantiations", "Check time", "Parse time", "Bind time", "Total time"]) {
+  for (const key of [
+    "Files",
+    "Lines of TypeScript",
+    "Lines of Declarations",
+    "Types",
+    "Instantiations",
+    "Check time",
+    "Parse time",
+    "Bind time",
+    "Total time",
+  ]) {
     const match = new RegExp(`^${key}:\\s+(.+)$`, "m").exec(stdout);
     if (match) out[key] = match[1]!.trim();
   }
@@ -102,7 +112,9 @@ export async function runTypecheck(options: TypecheckOptions): Promise<SectionRe
     const ours = project("ours", oursCalls);
     assertOk(
       "inject-client generate",
-      await runNodeStable(bin.ours, ["generate", "--input", specs.github, "--out", path.join(ours, "src", "github"), "--name", "GitHubClient"], { cwd: repo }),
+      await runNodeStable(bin.ours, ["generate", "--input", specs.github, "--out", path.join(ours, "src", "github"), "--name", "GitHubClient"], {
+        cwd: repo,
+      }),
     );
     projects.push({ name: "ours: generated GitHubClient", dir: ours });
   } else {
@@ -114,7 +126,13 @@ export async function runTypecheck(options: TypecheckOptions): Promise<SectionRe
   for (const p of projects) {
     const result = await runNodeStable(bin.tsc, ["-p", p.dir, "--extendedDiagnostics"], { cwd: p.dir });
     if (result.code !== 0) {
-      notes.push(`${p.name} does not type-check (exit ${result.code}): ${result.stdout.split("\n").filter((line) => line.includes("error TS")).slice(0, 3).join(" / ")}`);
+      notes.push(
+        `${p.name} does not type-check (exit ${result.code}): ${result.stdout
+          .split("\n")
+          .filter((line) => line.includes("error TS"))
+          .slice(0, 3)
+          .join(" / ")}`,
+      );
     }
     extended.set(p.name, diagnostics(result.stdout));
   }
@@ -148,7 +166,18 @@ export async function runTypecheck(options: TypecheckOptions): Promise<SectionRe
     ];
   });
   const table: Table = {
-    headers: ["file", "tsc --noEmit, median (min–max)", "vs openapi-fetch", "CPU time, median (min–max)", "CPU vs openapi-fetch", "peak RSS", "check time*", "lines of TS*", "types*", "instantiations*"],
+    headers: [
+      "file",
+      "tsc --noEmit, median (min–max)",
+      "vs openapi-fetch",
+      "CPU time, median (min–max)",
+      "CPU vs openapi-fetch",
+      "peak RSS",
+      "check time*",
+      "lines of TS*",
+      "types*",
+      "instantiations*",
+    ],
     rows,
   };
   const goals: Goal[] = [];

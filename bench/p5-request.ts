@@ -83,7 +83,10 @@ export async function runRequestOverhead(options: RequestOptions): Promise<Secti
   let oursCtor: (new (settings: { baseUrl: string; timeoutMs: number }) => typeof ours) | undefined;
   if (existsSync(bin.ours)) {
     const out = freshDir("p5", "prefect");
-    assertOk("inject-client generate", await runNodeStable(bin.ours, ["generate", "--input", specs.prefect, "--out", out, "--name", "PrefectClient"], { cwd: repo }));
+    assertOk(
+      "inject-client generate",
+      await runNodeStable(bin.ours, ["generate", "--input", specs.prefect, "--out", out, "--name", "PrefectClient"], { cwd: repo }),
+    );
     const module = (await import(pathToFileURL(path.join(out, "index.ts")).href)) as { PrefectClient: typeof oursCtor };
     oursCtor = module.PrefectClient;
   } else {

@@ -79,7 +79,8 @@ process.stdout.write(String(performance.now() - started));`;
 export async function runFootprint(options: FootprintOptions): Promise<SectionResult> {
   const root = freshDir("p7");
   const tarballs = packTarballs(path.join(root, "packs"));
-  const runtimeDependencies = (JSON.parse(readFileSync(path.join(repo, "runtime/package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies;
+  const runtimeDependencies = (JSON.parse(readFileSync(path.join(repo, "runtime/package.json"), "utf8")) as { dependencies: Record<string, string> })
+    .dependencies;
   const peers = `openapi-fetch@${runtimeDependencies["openapi-fetch"]} undici@${runtimeDependencies.undici}`;
 
   const ours = scratchProject(path.join(root, "inject-client"));
@@ -115,7 +116,13 @@ export async function runFootprint(options: FootprintOptions): Promise<SectionRe
   for (const [label, s] of samples) imports.set(label, { importMs: summarize(s.importMs), processMs: summarize(s.processMs) });
   const base = imports.get("openapi-fetch + undici")!;
   const importTable: Table = {
-    headers: ["import", "import time, median (min–max)", "vs openapi-fetch + undici", "process wall (start-up included)", "vs openapi-fetch + undici"],
+    headers: [
+      "import",
+      "import time, median (min–max)",
+      "vs openapi-fetch + undici",
+      "process wall (start-up included)",
+      "vs openapi-fetch + undici",
+    ],
     rows: entries.map((entry) => {
       const m = imports.get(entry.label)!;
       return [
@@ -130,7 +137,12 @@ export async function runFootprint(options: FootprintOptions): Promise<SectionRe
 
   const goals: Goal[] = [
     { name: "P7 inject-client --omit=dev on disk", target: "<= 5 MB", value: formatMB(oursFootprint.bytes), met: oursFootprint.bytes <= 5e6 },
-    { name: "P7 inject-client --omit=dev packages", target: "<= 6", value: String(oursFootprint.packages.length), met: oursFootprint.packages.length <= 6 },
+    {
+      name: "P7 inject-client --omit=dev packages",
+      target: "<= 6",
+      value: String(oursFootprint.packages.length),
+      met: oursFootprint.packages.length <= 6,
+    },
   ];
   const core = imports.get("inject-client/runtime/core")!.importMs.median;
   const full = imports.get("inject-client/runtime")!.importMs.median;

@@ -82,14 +82,30 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
   const lines = (code: string) => code.split("\n").length;
   const files = [
     { label: `tagged (e2e forms.ts: ${lines(tagged)} lines, 10 tagged functions)`, code: tagged, name: path.join(FIXTURE, "forms.ts") },
-    ...(project ? [{ label: `tagged (P2's m0.ts: ${lines(project.taggedModule)} lines, 1 of 4 functions tagged)`, code: project.taggedModule, name: path.join(project.dir, "src/m0.ts") }] : []),
+    ...(project
+      ? [
+          {
+            label: `tagged (P2's m0.ts: ${lines(project.taggedModule)} lines, 1 of 4 functions tagged)`,
+            code: project.taggedModule,
+            name: path.join(project.dir, "src/m0.ts"),
+          },
+        ]
+      : []),
     {
       label: `no tag, imports injected from inject-client/runtime (counting-client.ts: ${lines(untagged) + 1} lines with that import; parsed, for misuse)`,
       code: `import { injected } from "inject-client/runtime";\n${untagged}`,
       name: path.join(FIXTURE, "counting-client.ts"),
     },
-    { label: `no tag, imports only a type from inject-client/runtime (counting-client.ts as it is; text check only)`, code: untagged, name: path.join(FIXTURE, "counting-client.ts") },
-    { label: "no tag, no runtime import (the same file without its import line; text check only)", code: untagged.replace(/^import .*\n/m, ""), name: path.join(FIXTURE, "plain.ts") },
+    {
+      label: `no tag, imports only a type from inject-client/runtime (counting-client.ts as it is; text check only)`,
+      code: untagged,
+      name: path.join(FIXTURE, "counting-client.ts"),
+    },
+    {
+      label: "no tag, no runtime import (the same file without its import line; text check only)",
+      code: untagged.replace(/^import .*\n/m, ""),
+      name: path.join(FIXTURE, "plain.ts"),
+    },
   ];
   const transformRows = files.map(({ label, code, name }) => {
     const core = perCall(viaCore, code, name, batch, rounds);
@@ -115,7 +131,11 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
       caption: `Module load, ${options.runs} fresh node processes each, alternated`,
       headers: ["transform", "import time", "vs TypeScript"],
       rows: [
-        ["oxc core (transformer/dist/core, oxc-parser + magic-string)", formatSpread(coreLoad, formatMs), formatRatio(ratio(coreLoad.median, tsLoad.median))],
+        [
+          "oxc core (transformer/dist/core, oxc-parser + magic-string)",
+          formatSpread(coreLoad, formatMs),
+          formatRatio(ratio(coreLoad.median, tsLoad.median)),
+        ],
         ["TypeScript API (typescript + transformer/dist/transform-source-file.js)", formatSpread(tsLoad, formatMs), "1.00x"],
       ],
     },
@@ -185,7 +205,10 @@ async function generateViteProject(files: number): Promise<{ dir: string; tagged
   const { generateProject } = await import("./p2-compile.js");
   const { dir } = generateProject(files);
   const modules = readdirSync(path.join(dir, "src")).filter((file) => /^m\d+\.ts$/.test(file));
-  writeFileSync(path.join(dir, "src/all.ts"), modules.map((file, i) => `export * as m${i} from "./${file.replace(/\.ts$/, ".js")}";`).join("\n") + "\n");
+  writeFileSync(
+    path.join(dir, "src/all.ts"),
+    modules.map((file, i) => `export * as m${i} from "./${file.replace(/\.ts$/, ".js")}";`).join("\n") + "\n",
+  );
   return { dir, taggedModule: readFileSync(path.join(dir, "src/m0.ts"), "utf8") };
 }
 
@@ -209,7 +232,12 @@ function viteBuild(dir: string, options: TransformCoreOptions): { table: Table; 
       rows: [
         ["vite build", formatSpread(plain.cpu, formatMs), formatSpread(plain.wall, formatMs), "1.00x"],
         ["vite build + @inject-client/transformer/vite", formatSpread(plugin.cpu, formatMs), formatSpread(plugin.wall, formatMs), verdict.text],
-        ["vite build + the floor (same filter, one edit without parsing, no map)", formatSpread(floor.cpu, formatMs), formatSpread(floor.wall, formatMs), floorVerdict.text],
+        [
+          "vite build + the floor (same filter, one edit without parsing, no map)",
+          formatSpread(floor.cpu, formatMs),
+          formatSpread(floor.wall, formatMs),
+          floorVerdict.text,
+        ],
       ],
     },
     goal: {

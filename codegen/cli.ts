@@ -109,7 +109,12 @@ async function main(argv: string[]): Promise<number> {
       fail(`--input: ${urlProblem}`);
       return 2;
     }
-    const flags = [`--input ${isUrl(values.input) ? redactUrl(values.input) : values.input}`, `--out ${values.out}`, ...(values.name ? [`--name ${values.name}`] : []), ...(values.profile ? [`--profile ${values.profile}`] : [])];
+    const flags = [
+      `--input ${isUrl(values.input) ? redactUrl(values.input) : values.input}`,
+      `--out ${values.out}`,
+      ...(values.name ? [`--name ${values.name}`] : []),
+      ...(values.profile ? [`--profile ${values.profile}`] : []),
+    ];
     if (values["allow-external-refs"]) flags.push("--allow-external-refs");
     jobs.push({
       input: values.input,
@@ -191,7 +196,9 @@ async function main(argv: string[]): Promise<number> {
         const { changed, kept } = await writeOutput(job.out, result.files, { force: values.force, display: job.outDisplay });
         if (changed) written += result.files.size;
         const keptNote =
-          kept.length === 0 ? "" : ` (kept ${kept.length} ${kept.length === 1 ? "entry" : "entries"} inject-client did not write: ${kept.slice(0, 5).join(", ")}${kept.length > 5 ? ", ..." : ""})`;
+          kept.length === 0
+            ? ""
+            : ` (kept ${kept.length} ${kept.length === 1 ? "entry" : "entries"} inject-client did not write: ${kept.slice(0, 5).join(", ")}${kept.length > 5 ? ", ..." : ""})`;
         print(
           `${job.name ?? (isUrl(job.input) ? redactUrl(job.input) : job.input)}: ${result.className} (${result.operations} operations, profile ${result.profile}) -> ${job.outDisplay} ${changed ? "written" : "unchanged"}${keptNote}`,
         );
@@ -210,12 +217,18 @@ async function main(argv: string[]): Promise<number> {
   if (values.check) {
     print(
       `inject-client: checked ${specs}, ${operations} operations, ${files} files in ${seconds} s: ${
-        failures > 0 ? `${failures} failed` : stale.length === 0 ? "all current" : `${stale.length} stale; run \`inject-client generate\` (npm run codegen)`
+        failures > 0
+          ? `${failures} failed`
+          : stale.length === 0
+            ? "all current"
+            : `${stale.length} stale; run \`inject-client generate\` (npm run codegen)`
       }`,
     );
     return failures > 0 || stale.length > 0 ? 1 : 0;
   }
-  print(`inject-client: ${specs}, ${operations} operations, ${written} of ${files} files written in ${seconds} s${failures > 0 ? `, ${failures} failed` : ""}`);
+  print(
+    `inject-client: ${specs}, ${operations} operations, ${written} of ${files} files written in ${seconds} s${failures > 0 ? `, ${failures} failed` : ""}`,
+  );
   return refused > 0 ? 2 : failures > 0 ? 1 : 0;
 }
 

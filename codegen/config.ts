@@ -99,7 +99,8 @@ export function loadSpecsConfig(file: string, env: NodeJS.ProcessEnv = process.e
     if (typeof name !== "string" || !name) throw new ConfigError('"name" must be a non-empty string', where);
     if (names.has(name)) throw new ConfigError(`two specs are named "${name}"`, where);
     names.add(name);
-    const candidates = typeof input === "string" ? [input] : Array.isArray(input) && input.every((item) => typeof item === "string") ? (input as string[]) : undefined;
+    const candidates =
+      typeof input === "string" ? [input] : Array.isArray(input) && input.every((item) => typeof item === "string") ? (input as string[]) : undefined;
     if (!candidates || candidates.length === 0) throw new ConfigError('"input" must be a path or URL, or a list of them', where);
     const chosen = candidates.map((candidate) => substitute(candidate, env)).find((value) => value !== undefined);
     if (chosen === undefined) throw new ConfigError(`no "input" candidate has all its variables set: ${candidates.join(", ")}`, where);
@@ -108,8 +109,10 @@ export function loadSpecsConfig(file: string, env: NodeJS.ProcessEnv = process.e
     if (outs.has(outAbsolute)) throw new ConfigError(`two specs write to "${out}"`, where, 2);
     outs.add(outAbsolute);
     if (className !== undefined && typeof className !== "string") throw new ConfigError('"className" must be a string', where);
-    if (profile !== undefined && profile !== "prefect" && profile !== "generic") throw new ConfigError('"profile" must be "prefect" or "generic"', where);
-    if (allowExternalRefs !== undefined && typeof allowExternalRefs !== "boolean") throw new ConfigError('"allowExternalRefs" must be true or false', where);
+    if (profile !== undefined && profile !== "prefect" && profile !== "generic")
+      throw new ConfigError('"profile" must be "prefect" or "generic"', where);
+    if (allowExternalRefs !== undefined && typeof allowExternalRefs !== "boolean")
+      throw new ConfigError('"allowExternalRefs" must be true or false', where);
     return { name, input: chosen, out: outAbsolute, outDisplay: out, className, profile, allowExternalRefs };
   });
   // Each run owns its output directory, so outputs must not overlap: the outer run would take the inner
@@ -126,4 +129,3 @@ export function loadSpecsConfig(file: string, env: NodeJS.ProcessEnv = process.e
   });
   return { file: absolute, root, specs: entries };
 }
-

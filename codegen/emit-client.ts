@@ -6,7 +6,16 @@
 //   method calls its operation (and how its parameters and bodies go on the wire, where the spec says
 //   more than OpenAPI's defaults); the runtime's `defineOperations` turns the table into methods that
 //   hand each call to the base class. Checking the table costs tsc little, whatever the size of the spec.
-import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, VariableDeclarationKind, type CodeBlockWriter, type SourceFileStructure } from "ts-morph";
+import {
+  IndentationText,
+  NewLineKind,
+  Project,
+  QuoteKind,
+  StructureKind,
+  VariableDeclarationKind,
+  type CodeBlockWriter,
+  type SourceFileStructure,
+} from "ts-morph";
 import { isText } from "./media-types.js";
 import type { OperationModel, SuccessResponse } from "./model.js";
 import { objectKey } from "./names.js";
@@ -29,17 +38,19 @@ export interface ClientFileInput {
 
 /** Spec text inside a JSDoc block: it must not end the comment, and stays plain text. */
 export function sanitizeDoc(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(/[\u2028\u2029]/g, "\n")
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
-    .replace(/\*\//g, "*\\/")
-    .split("\n")
-    .map((line) => line.replace(/\s+$/, ""))
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return (
+    text
+      .replace(/\r\n?/g, "\n")
+      .replace(/[\u2028\u2029]/g, "\n")
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+      .replace(/\*\//g, "*\\/")
+      .split("\n")
+      .map((line) => line.replace(/\s+$/, ""))
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim()
+  );
 }
 
 /** Text inside a `//` comment: one line, so that nothing after it can become code. */
@@ -65,7 +76,9 @@ function responseType(operation: OperationModel): string {
   const read = operation.wire.response;
   const types =
     read === undefined
-      ? bodies.map((response) => `${operationType(operation)}["responses"][${statusKey(response.status)}]["content"][${JSON.stringify(response.mediaType)}]`)
+      ? bodies.map(
+          (response) => `${operationType(operation)}["responses"][${statusKey(response.status)}]["content"][${JSON.stringify(response.mediaType)}]`,
+        )
       : [isText(read) ? "string" : "Uint8Array"];
   if (bodies.length < operation.responses.length) types.push("undefined");
   return types.join(" | ");
@@ -105,7 +118,8 @@ function optionsParameter(operation: OperationModel): { text: string; lines: str
   const op = operationType(operation);
   const query = operation.query.present ? `NonNullable<${op}["parameters"]["query"]>` : "never";
   let declaredHeaders = `NonNullable<${op}["parameters"]["header"]>`;
-  if (operation.header.ignored.length > 0) declaredHeaders = `Omit<${declaredHeaders}, ${operation.header.ignored.map((name) => JSON.stringify(name)).join(" | ")}>`;
+  if (operation.header.ignored.length > 0)
+    declaredHeaders = `Omit<${declaredHeaders}, ${operation.header.ignored.map((name) => JSON.stringify(name)).join(" | ")}>`;
   const headers = operation.header.present ? `${WITH_OTHERS}<${declaredHeaders}>` : undefined;
   const cookies = operation.cookie.present ? `${WITH_OTHERS}<NonNullable<${op}["parameters"]["cookie"]>>` : undefined;
   const typeArguments = [query, ...(headers || cookies ? [headers ?? "Record<string, string>"] : []), ...(cookies ? [cookies] : [])];
@@ -120,7 +134,11 @@ function optionsParameter(operation: OperationModel): { text: string; lines: str
   const lines =
     typeArguments.length === 1
       ? [text]
-      : [`${name}: ${required ? `${WITH_REQUIRED}<` : ""}CallOptions<`, ...typeArguments.map((type, index) => `  ${type}${index < typeArguments.length - 1 ? "," : ""}`), `>${required ? `, ${required}>` : ""}`];
+      : [
+          `${name}: ${required ? `${WITH_REQUIRED}<` : ""}CallOptions<`,
+          ...typeArguments.map((type, index) => `  ${type}${index < typeArguments.length - 1 ? "," : ""}`),
+          `>${required ? `, ${required}>` : ""}`,
+        ];
   return { text, lines, required: required !== "" };
 }
 
@@ -129,7 +147,9 @@ function methodSignature(operation: OperationModel): string {
   const op = operationType(operation);
   // A placeholder no parameter declares has no type in `paths`: any string or number fills it.
   const parameters: string[] = operation.pathParameters.map((parameter) =>
-    parameter.declared ? `${parameter.argument}: ${op}["parameters"]["path"][${JSON.stringify(parameter.name)}]` : `${parameter.argument}: string | number`,
+    parameter.declared
+      ? `${parameter.argument}: ${op}["parameters"]["path"][${JSON.stringify(parameter.name)}]`
+      : `${parameter.argument}: string | number`,
   );
   const options = optionsParameter(operation);
   if (operation.body) {
@@ -192,7 +212,9 @@ function literal(value: unknown): string {
 
 /** A string literal that stays on one line even in editors that break lines at U+2028/U+2029. */
 function stringLiteral(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(text)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**
@@ -305,11 +327,7 @@ export function emitClient(input: ClientFileInput): ClientFiles {
         "",
         `For \`injected(${className})\`, set how one is made: \`setClientFactory(${className}, () => new ${className}({ ... }))\`.`,
       ];
-  const classDocs = [
-    `Typed client for ${sanitizeDoc(title)}: one method per operation (see \`${methodsInterface}\`).`,
-    "",
-    ...usage,
-  ].join("\n");
+  const classDocs = [`Typed client for ${sanitizeDoc(title)}: one method per operation (see \`${methodsInterface}\`).`, "", ...usage].join("\n");
   const statements: SourceFileStructure["statements"] = [
     {
       kind: StructureKind.ImportDeclaration,
@@ -401,7 +419,8 @@ export function emitClient(input: ClientFileInput): ClientFiles {
     },
   ];
   const file = project.createSourceFile("index.ts", { statements }, { overwrite: true });
-  file.getClassOrThrow(className).addMember(`/** Defines the methods of the operations table (and their \`stream\` twins) on the prototype, as class methods would be. */
+  file.getClassOrThrow(className)
+    .addMember(`/** Defines the methods of the operations table (and their \`stream\` twins) on the prototype, as class methods would be. */
 static {
   defineOperations(this, operations);
 }`);

@@ -10,7 +10,17 @@
 // - a parameter serialized with a media type (`content: { application/json: { schema } }`) has its schema's
 //   type, not `string`: the runtime encodes it (`JSON.stringify`), the caller passes the value.
 import ts from "typescript";
-import { astToString, resolveRef, scanDiscriminators, transformSchema, type GlobalContext, type OpenAPI3, type OpenAPITSOptions, type ParameterObject, type ReferenceObject } from "openapi-typescript";
+import {
+  astToString,
+  resolveRef,
+  scanDiscriminators,
+  transformSchema,
+  type GlobalContext,
+  type OpenAPI3,
+  type OpenAPITSOptions,
+  type ParameterObject,
+  type ReferenceObject,
+} from "openapi-typescript";
 import type { Config } from "@redocly/openapi-core";
 import { CodegenError, oneLine } from "./errors.js";
 import { transformProperty } from "./lenient.js";
@@ -52,7 +62,8 @@ export function typeContentParameters(document: OpenAPI3): void {
   for (const item of Object.values(document.paths ?? {})) {
     if (typeof item !== "object" || item === null) continue;
     each((item as { parameters?: unknown }).parameters);
-    for (const operation of Object.values(item)) if (typeof operation === "object" && operation !== null) each((operation as { parameters?: unknown }).parameters);
+    for (const operation of Object.values(item))
+      if (typeof operation === "object" && operation !== null) each((operation as { parameters?: unknown }).parameters);
   }
 }
 

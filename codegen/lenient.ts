@@ -85,7 +85,18 @@ function forEachInlineSchema(schema: unknown, visit: (schema: Json) => void): vo
     return;
   }
   visit(schema);
-  for (const key of ["items", "additionalProperties", "not", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "if", "then", "else"]) {
+  for (const key of [
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "if",
+    "then",
+    "else",
+  ]) {
     forEachInlineSchema(schema[key], visit);
   }
   for (const key of ["allOf", "anyOf", "oneOf", "prefixItems"]) {
@@ -152,7 +163,8 @@ export function relaxRequestBodies(document: OpenAPI3): LenientStats {
   }
   otherRoots.push(document.webhooks);
 
-  const toSchemaNames = (refs: Set<string>) => new Set([...refs].map(schemaName).filter((name): name is string => name !== undefined && name in schemas));
+  const toSchemaNames = (refs: Set<string>) =>
+    new Set([...refs].map(schemaName).filter((name): name is string => name !== undefined && name in schemas));
   const requestSide = toSchemaNames(reachable(document, requestRoots));
   const otherSide = toSchemaNames(reachable(document, otherRoots));
 
@@ -162,10 +174,13 @@ export function relaxRequestBodies(document: OpenAPI3): LenientStats {
   for (const name of shared) {
     const refs: string[] = [];
     collectRefs(schemas[name], refs);
-    refsOf.set(name, refs.map(schemaName).filter((ref): ref is string => ref !== undefined));
+    refsOf.set(
+      name,
+      refs.map(schemaName).filter((ref): ref is string => ref !== undefined),
+    );
   }
   const needsTwin = new Set(shared.filter((name) => defaultedOptionalProperties(schemas[name]).length > 0));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const name of shared) {
       if (!needsTwin.has(name) && refsOf.get(name)!.some((ref) => needsTwin.has(ref))) {
@@ -219,5 +234,11 @@ export function relaxRequestBodies(document: OpenAPI3): LenientStats {
 /** The `transformProperty` hook that turns the marks into `?`. */
 export const transformProperty: NonNullable<OpenAPITSOptions["transformProperty"]> = (property, schema: SchemaObject) => {
   if (!(schema as Json)[LENIENT_MARK] || property.questionToken) return undefined;
-  return ts.factory.updatePropertySignature(property, property.modifiers, property.name, ts.factory.createToken(ts.SyntaxKind.QuestionToken), property.type);
+  return ts.factory.updatePropertySignature(
+    property,
+    property.modifiers,
+    property.name,
+    ts.factory.createToken(ts.SyntaxKind.QuestionToken),
+    property.type,
+  );
 };

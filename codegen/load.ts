@@ -59,11 +59,14 @@ async function readRoot(input: string, cwd: string, budget: SpecBudget, allowExt
         credentials,
         // The spec's origin is the one the user named: its credentials and its refs stay there.
         redirectRefusal: (_from, to) =>
-          to.origin === target.url.origin ? undefined : `the spec URL redirects to another origin, ${redactUrl(to.href)}: pass that URL as the input if you trust it`,
+          to.origin === target.url.origin
+            ? undefined
+            : `the spec URL redirects to another origin, ${redactUrl(to.href)}: pass that URL as the input if you trust it`,
       });
     } catch (error) {
       if (!(error instanceof FetchFailure)) throw error;
-      if (error.kind === "unreachable") throw new CodegenError(`cannot reach the spec URL: ${error.message}. Is the server running and the URL right?`, displayName);
+      if (error.kind === "unreachable")
+        throw new CodegenError(`cannot reach the spec URL: ${error.message}. Is the server running and the URL right?`, displayName);
       if (error.kind === "status") throw new CodegenError(`the spec URL answered ${error.message}`, displayName);
       if (error.kind === "slow") throw new CodegenError(`cannot read the spec URL: ${error.message}`, displayName);
       throw new CodegenError(error.message, displayName);
@@ -77,7 +80,14 @@ async function readRoot(input: string, cwd: string, budget: SpecBudget, allowExt
   } catch (error) {
     if (error instanceof SpecLimitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory, not a file"
+          : code === "EACCES"
+            ? "permission denied"
+            : (error as Error).message;
     throw new CodegenError(`cannot read the spec: ${why}`, absolute);
   }
   return { text, absoluteRef: absolute, displayName: input, policy: await fileRefPolicy(absolute, allowExternalRefs) };
@@ -166,7 +176,11 @@ export async function loadSpec(input: string, options: LoadOptions = {}): Promis
     await throwIfConfinedOrLimited(resolver, [], problemsAt, displayName);
     // Redocly's resolver throws (rather than reports) on a $ref chain that comes back to itself.
     const cycle = findRefCycle(parsed);
-    if (cycle) throw new CodegenError(`circular $ref: ${cycle.chain.map((ref) => `"${ref}"`).join(" -> ")} refers back to itself`, `${displayName}${cycle.pointer}`);
+    if (cycle)
+      throw new CodegenError(
+        `circular $ref: ${cycle.chain.map((ref) => `"${ref}"`).join(" -> ")} refers back to itself`,
+        `${displayName}${cycle.pointer}`,
+      );
     throw new CodegenError(`cannot bundle the spec: ${oneLine((error as Error).message)}`, displayName);
   }
   await throwIfConfinedOrLimited(resolver, result.problems, problemsAt, displayName);
@@ -222,7 +236,12 @@ class ProblemLocator {
 }
 
 /** A limit reached or a refused ref ends the load, whatever else Redocly reported. */
-async function throwIfConfinedOrLimited(resolver: ConfinedResolver, problems: readonly NormalizedProblem[], at: ProblemLocator, displayName: string): Promise<void> {
+async function throwIfConfinedOrLimited(
+  resolver: ConfinedResolver,
+  problems: readonly NormalizedProblem[],
+  at: ProblemLocator,
+  displayName: string,
+): Promise<void> {
   if (resolver.limitReached) throw resolver.limitReached;
   if (resolver.refused.length === 0) return;
   for (const problem of problems) {

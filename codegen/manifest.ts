@@ -58,7 +58,8 @@ export function parseManifest(text: string): Manifest | string {
     if (!isRecord(raw.previous)) return '"previous" is not an object';
     for (const [name, hashes] of Object.entries(raw.previous)) {
       if (!isPlainFileName(name)) return `"${name}" is not a plain file name`;
-      if (!Array.isArray(hashes) || !hashes.every((hash) => typeof hash === "string" && HASH.test(hash))) return `the hashes of "${name}" are not sha256s`;
+      if (!Array.isArray(hashes) || !hashes.every((hash) => typeof hash === "string" && HASH.test(hash)))
+        return `the hashes of "${name}" are not sha256s`;
       previous[name] = hashes as string[];
     }
   }
@@ -69,7 +70,8 @@ export function serializeManifest(manifest: Manifest): string {
   const sorted = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
   return `${JSON.stringify(
     {
-      $comment: "Written by inject-client generate: it replaces or removes only the files listed here, and only while they hold what it wrote. Everything else in this directory is left alone.",
+      $comment:
+        "Written by inject-client generate: it replaces or removes only the files listed here, and only while they hold what it wrote. Everything else in this directory is left alone.",
       generator: GENERATOR,
       version: manifest.version,
       complete: manifest.complete,

@@ -1,11 +1,29 @@
 // Model the operations of a spec: what each generated method is called, which arguments it takes in
 // which order, which parts of the generated `paths` type its signature indexes into, and how its call
 // goes on the wire where the spec says more than OpenAPI's defaults (wire-model.ts).
-import type { MediaTypeObject, OpenAPI3, OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject } from "openapi-typescript";
+import type {
+  MediaTypeObject,
+  OpenAPI3,
+  OperationObject,
+  ParameterObject,
+  PathItemObject,
+  ReferenceObject,
+  RequestBodyObject,
+  ResponseObject,
+} from "openapi-typescript";
 import { CodegenError } from "./errors.js";
 import { preferredMediaType } from "./media-types.js";
 import { camelCase, CLASS_MEMBERS, pascalCase, RESERVED_WORDS } from "./names.js";
-import { fixedQuery, isBinaryBody, isIgnoredHeader, parametersWire, requestBodyWire, responseWire, splitPathKey, type OperationWire } from "./wire-model.js";
+import {
+  fixedQuery,
+  isBinaryBody,
+  isIgnoredHeader,
+  parametersWire,
+  requestBodyWire,
+  responseWire,
+  splitPathKey,
+  type OperationWire,
+} from "./wire-model.js";
 
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -98,10 +116,13 @@ function fastApiRouteName(operationId: string, path: string, method: string): st
 /** `get /pets/{petId}/toys` -> `getPetsByPetIdToys`; `get /{Bucket}?acl` -> `getByBucketAcl`. */
 function nameFromPath(method: string, path: string): string {
   const { template, pairs } = splitPathKey(path);
-  const parts = template.split("/").filter(Boolean).map((segment) => {
-    const parameter = /^\{(.+)\}$/.exec(segment);
-    return parameter ? `By ${parameter[1]}` : segment;
-  });
+  const parts = template
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      const parameter = /^\{(.+)\}$/.exec(segment);
+      return parameter ? `By ${parameter[1]}` : segment;
+    });
   return camelCase([method, ...parts, ...pairs.map(({ name, value }) => `${name} ${value ?? ""}`)].join(" ")) || method;
 }
 
@@ -128,7 +149,9 @@ function safeArgumentName(name: string, taken: Set<string>): string {
 }
 
 function staticSegments(path: string): string[] {
-  return splitPathKey(path).template.split("/").filter((segment) => segment && !/^\{.*\}$/.test(segment));
+  return splitPathKey(path)
+    .template.split("/")
+    .filter((segment) => segment && !/^\{.*\}$/.test(segment));
 }
 
 /**
@@ -179,13 +202,19 @@ function compare(a: OperationModel, b: OperationModel): number {
 /** 2xx responses in status order; `default` only when there is no 2xx. Bodies of `content`-less responses are void. */
 function successResponses(document: OpenAPI3, operation: OperationObject): SuccessResponse[] {
   const responses = (operation.responses ?? {}) as Record<string, ResponseObject | ReferenceObject>;
-  const keys = Object.keys(responses).filter((status) => /^2(\d\d|XX)$/i.test(status)).sort();
+  const keys = Object.keys(responses)
+    .filter((status) => /^2(\d\d|XX)$/i.test(status))
+    .sort();
   const chosen = keys.length > 0 ? keys : "default" in responses ? ["default"] : [];
   return chosen.map((status) => {
     const response = deref<ResponseObject>(document, responses[status]!);
     const content = response.content as Record<string, MediaTypeObject> | undefined;
     const mediaType = preferredMediaType(content);
-    return { status: /^\d+$/.test(status) ? status : status.toUpperCase() === "2XX" ? "2XX" : status, mediaType, media: mediaType === undefined ? undefined : content![mediaType] };
+    return {
+      status: /^\d+$/.test(status) ? status : status.toUpperCase() === "2XX" ? "2XX" : status,
+      mediaType,
+      media: mediaType === undefined ? undefined : content![mediaType],
+    };
   });
 }
 
@@ -281,7 +310,11 @@ export function modelOperations(document: OpenAPI3, displayName = ""): Operation
         pathParameters,
         body:
           requestBody && bodyMediaType
-            ? { mediaType: bodyMediaType, required: requestBody.required === true, binary: isBinaryBody(bodyMediaType, bodyContent![bodyMediaType], resolve) }
+            ? {
+                mediaType: bodyMediaType,
+                required: requestBody.required === true,
+                binary: isBinaryBody(bodyMediaType, bodyContent![bodyMediaType], resolve),
+              }
             : undefined,
         query: group("query"),
         header: {

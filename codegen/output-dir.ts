@@ -55,10 +55,15 @@ export function checkOutputDir(out: string, options: { display?: string; cwd?: s
     if (code !== "ENOENT") throw new OutputDirError(`--out ${display}: cannot be used (${code ?? (error as Error).message})`);
   }
   if (stats && !stats.isDirectory()) throw new OutputDirError(`--out ${display} is a file, not a directory`);
-  const refuse = (reason: string) => new OutputDirError(`refusing --out ${display}: it ${reason}; pick an empty or new directory for the generated client`);
+  const refuse = (reason: string) =>
+    new OutputDirError(`refusing --out ${display}: it ${reason}; pick an empty or new directory for the generated client`);
   const real = realPath(absolute);
   if (path.parse(real).root === real) throw refuse("is the filesystem root");
-  const guarded: ProtectedDir[] = [{ dir: cwd, what: "the current directory" }, { dir: os.homedir(), what: "your home directory" }, ...(options.protect ?? [])];
+  const guarded: ProtectedDir[] = [
+    { dir: cwd, what: "the current directory" },
+    { dir: os.homedir(), what: "your home directory" },
+    ...(options.protect ?? []),
+  ];
   for (const { dir, what } of guarded) {
     const guardedReal = realPath(path.resolve(cwd, dir));
     if (guardedReal === real) throw refuse(`is ${what}`);

@@ -108,7 +108,8 @@ async function fetchHops(start: URL, options: FetchOptions): Promise<Fetched> {
       } catch {
         throw new FetchFailure("redirect", `${redactUrl(url.href)} redirects to an invalid URL`);
       }
-      if (next.protocol !== "http:" && next.protocol !== "https:") throw new FetchFailure("redirect", `${redactUrl(url.href)} redirects to a URL that is not http(s)`);
+      if (next.protocol !== "http:" && next.protocol !== "https:")
+        throw new FetchFailure("redirect", `${redactUrl(url.href)} redirects to a URL that is not http(s)`);
       const refusal = options.redirectRefusal(url, next);
       if (refusal !== undefined) throw new FetchFailure("refused", refusal);
       if (hop >= MAX_REDIRECTS) throw new FetchFailure("redirect", `${redactUrl(start.href)} redirects more than ${MAX_REDIRECTS} times`);
@@ -128,7 +129,10 @@ async function fetchHops(start: URL, options: FetchOptions): Promise<Fetched> {
       // Cancelling the body closes the connection: an endless or dripping body stops here.
       await response.body?.cancel().catch(() => undefined);
       if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-        throw new FetchFailure("slow", budget.deadline.aborted ? deadlineMessage(budget) : `the response did not finish within ${timeoutMs / 1000} s`);
+        throw new FetchFailure(
+          "slow",
+          budget.deadline.aborted ? deadlineMessage(budget) : `the response did not finish within ${timeoutMs / 1000} s`,
+        );
       }
       throw error;
     }

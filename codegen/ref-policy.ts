@@ -40,7 +40,8 @@ export async function fileRefPolicy(specFile: string, allowExternalRefs: boolean
       if (isHttpUrl(absoluteRef)) return { reason: `a spec read from a file may not fetch ${redactUrl(absoluteRef)}`, optIn: true };
       const file = path.resolve(absoluteRef);
       // Checked before the file system is touched: a ref cannot even learn whether an outside file exists.
-      if (!isInside(file, folder) && !isInside(file, realFolder)) return { reason: `it reads ${file}, outside the spec's folder ${folder}`, optIn: true };
+      if (!isInside(file, folder) && !isInside(file, realFolder))
+        return { reason: `it reads ${file}, outside the spec's folder ${folder}`, optIn: true };
       let real: string;
       try {
         real = await realpath(file);
@@ -61,7 +62,8 @@ export function urlRefPolicy(specUrl: URL, allowExternalRefs: boolean): RefPolic
   const origin = specUrl.origin;
   return {
     async refusal(absoluteRef) {
-      if (!isHttpUrl(absoluteRef)) return { reason: `a spec read from a URL may only fetch http(s) URLs, not read ${redactUrl(absoluteRef)}`, optIn: false };
+      if (!isHttpUrl(absoluteRef))
+        return { reason: `a spec read from a URL may only fetch http(s) URLs, not read ${redactUrl(absoluteRef)}`, optIn: false };
       if (allowExternalRefs) return undefined;
       const target = new URL(absoluteRef).origin;
       if (target !== origin) return { reason: `it fetches from ${target}, not from the spec's origin ${origin}`, optIn: true };

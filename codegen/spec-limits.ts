@@ -70,14 +70,18 @@ export class SpecBudget {
   spendBytes(count: number, subject: Subject, location: string): void {
     if (this.bytes + count > this.limits.maxBytes) {
       const limit = `${formatBytes(this.limits.maxBytes)}, the limit for a spec and the files it refers to`;
-      throw new SpecLimitError(subject === "spec" ? `the spec is larger than ${limit}` : `the files the spec refers to make it larger than ${limit}`, location);
+      throw new SpecLimitError(
+        subject === "spec" ? `the spec is larger than ${limit}` : `the files the spec refers to make it larger than ${limit}`,
+        location,
+      );
     }
     this.bytes += count;
   }
 
   addDocument(location: string): void {
     this.documents += 1;
-    if (this.documents > this.limits.maxDocuments) throw new SpecLimitError(`the spec refers to more than ${this.limits.maxDocuments} files and URLs`, location);
+    if (this.documents > this.limits.maxDocuments)
+      throw new SpecLimitError(`the spec refers to more than ${this.limits.maxDocuments} files and URLs`, location);
   }
 
   /**
@@ -91,17 +95,27 @@ export class SpecBudget {
       return;
     }
     if (measured.kind === "cycle") throw new SpecLimitError("a YAML alias refers to a node that contains it", `${location}${measured.pointer}`);
-    if (measured.kind === "deep") throw new SpecLimitError(`the ${subject === "spec" ? "spec" : "file"} is nested more than ${this.limits.maxDepth} levels deep`, `${location}${measured.pointer}`);
+    if (measured.kind === "deep")
+      throw new SpecLimitError(
+        `the ${subject === "spec" ? "spec" : "file"} is nested more than ${this.limits.maxDepth} levels deep`,
+        `${location}${measured.pointer}`,
+      );
     const count = this.limits.maxValues.toLocaleString("en-US");
     const aliases = measured.aliased ? " once its YAML aliases are expanded (an alias bomb?)" : "";
     throw new SpecLimitError(
-      subject === "spec" ? `the spec holds more than ${count} values${aliases}` : `the spec and the files it refers to hold more than ${count} values${aliases}`,
+      subject === "spec"
+        ? `the spec holds more than ${count} values${aliases}`
+        : `the spec and the files it refers to hold more than ${count} values${aliases}`,
       location,
     );
   }
 }
 
-type Measured = { kind: "ok"; values: number } | { kind: "big"; aliased: boolean } | { kind: "deep"; pointer: string } | { kind: "cycle"; pointer: string };
+type Measured =
+  | { kind: "ok"; values: number }
+  | { kind: "big"; aliased: boolean }
+  | { kind: "deep"; pointer: string }
+  | { kind: "cycle"; pointer: string };
 
 interface Size {
   values: number;
@@ -126,7 +140,8 @@ function measure(document: unknown, maxValues: number, maxDepth: number): Measur
   const open = new Set<object>();
   let aliased = false;
   const stack: Frame[] = [];
-  const pointer = (extra: string[] = []) => `#${[...stack.slice(1).map((frame) => frame.key), ...extra].map((key) => `/${escapePointer(key)}`).join("")}`;
+  const pointer = (extra: string[] = []) =>
+    `#${[...stack.slice(1).map((frame) => frame.key), ...extra].map((key) => `/${escapePointer(key)}`).join("")}`;
   const enter = (node: object, key: string) => {
     open.add(node);
     stack.push({ node, key, keys: Object.keys(node), next: 0, values: 1, height: 1 });
@@ -145,7 +160,8 @@ function measure(document: unknown, maxValues: number, maxDepth: number): Measur
         continue;
       }
       if (size !== SCALAR) aliased = true;
-      if (stack.length + size.height > maxDepth) return { kind: "deep", pointer: pointer([key, ...deepestPath(child as object, sizes, maxDepth - stack.length)]) };
+      if (stack.length + size.height > maxDepth)
+        return { kind: "deep", pointer: pointer([key, ...deepestPath(child as object, sizes, maxDepth - stack.length)]) };
       frame.values += size.values;
       frame.height = Math.max(frame.height, size.height + 1);
       if (frame.values > maxValues) return { kind: "big", aliased };

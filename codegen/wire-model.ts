@@ -123,7 +123,9 @@ export function splitPathKey(key: string): { template: string; pairs: FixedPair[
  */
 export function fixedQuery(pairs: readonly FixedPair[]): string | undefined {
   if (pairs.length === 0) return undefined;
-  return pairs.map(({ name, value }) => (value === undefined ? encodeQueryPart(name) : `${encodeQueryPart(name)}=${encodeQueryPart(value)}`)).join("&");
+  return pairs
+    .map(({ name, value }) => (value === undefined ? encodeQueryPart(name) : `${encodeQueryPart(name)}=${encodeQueryPart(value)}`))
+    .join("&");
 }
 
 /** Percent-encodes a name or value once: one the spec already encoded (`a%20b`) is not encoded twice. */
@@ -196,7 +198,11 @@ function bodyEncoding(mediaType: string, media: MediaTypeObject | undefined): Re
   return count > 0 ? encodings : undefined;
 }
 
-export function requestBodyWire(requestBody: RequestBodyObject | undefined, mediaType: string | undefined, resolve: Resolve): Pick<OperationWire, "body" | "bodyEncoding"> {
+export function requestBodyWire(
+  requestBody: RequestBodyObject | undefined,
+  mediaType: string | undefined,
+  resolve: Resolve,
+): Pick<OperationWire, "body" | "bodyEncoding"> {
   if (requestBody === undefined || mediaType === undefined) return {};
   const media = (requestBody.content as Record<string, MediaTypeObject | undefined>)[mediaType];
   const wire: Pick<OperationWire, "body" | "bodyEncoding"> = {};

@@ -109,9 +109,19 @@ async function readOwnership(dir: string, display: string): Promise<Ownership> {
   const manifestEntry = entries.find((entry) => entry.name === MANIFEST_NAME);
   if (manifestEntry) {
     const manifest = manifestEntry.isFile() ? parseManifest(await readFile(path.join(dir, MANIFEST_NAME), "utf8")) : "not a file";
-    if (typeof manifest === "string") throw refuse(`its ${MANIFEST_NAME} is not a valid manifest (${manifest}); pick an empty or new directory, or delete this one yourself`);
+    if (typeof manifest === "string")
+      throw refuse(`its ${MANIFEST_NAME} is not a valid manifest (${manifest}); pick an empty or new directory, or delete this one yourself`);
     const owned = ownedHashes(manifest);
-    return { exists: true, manifest, owned, kept: others.filter((entry) => !owned.has(entry.name)).map(entryName).sort(), bookkeeping };
+    return {
+      exists: true,
+      manifest,
+      owned,
+      kept: others
+        .filter((entry) => !owned.has(entry.name))
+        .map(entryName)
+        .sort(),
+      bookkeeping,
+    };
   }
   const owned = new Map<string, Set<string>>();
   const foreign: string[] = [];
@@ -123,7 +133,9 @@ async function readOwnership(dir: string, display: string): Promise<Ownership> {
   if (foreign.length > 0) {
     foreign.sort();
     const holds = `${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ""}`;
-    throw refuse(`it is not empty and has no ${MANIFEST_NAME}, so inject-client did not write it (holds ${holds}); pick an empty or new directory, or delete it yourself`);
+    throw refuse(
+      `it is not empty and has no ${MANIFEST_NAME}, so inject-client did not write it (holds ${holds}); pick an empty or new directory, or delete it yourself`,
+    );
   }
   return { exists: true, manifest: undefined, owned, kept: [], bookkeeping };
 }
@@ -138,14 +150,19 @@ interface Plan {
 async function planChanges(dir: string, display: string, hashes: Map<string, string>, ownership: Ownership): Promise<Plan> {
   const plan: Plan = { writes: [], removals: [], conflicts: [] };
   const where = (name: string) => path.join(display, name);
-  const edited = (verb: string, name: string) => `refusing to ${verb} ${where(name)}: it was edited after inject-client wrote it; move your changes elsewhere, or pass --force to ${verb} it`;
+  const edited = (verb: string, name: string) =>
+    `refusing to ${verb} ${where(name)}: it was edited after inject-client wrote it; move your changes elsewhere, or pass --force to ${verb} it`;
   for (const [name, hash] of hashes) {
     const state = await fileState(path.join(dir, name));
     if (state.kind === "directory") throw new OutputDirError(`refusing to overwrite ${where(name)}: it is a directory`);
     if (state.kind === "file" && state.hash === hash) continue;
     plan.writes.push(name);
     if (state.kind === "missing" || (state.kind === "file" && ownership.owned.get(name)?.has(state.hash))) continue;
-    plan.conflicts.push(ownership.owned.has(name) ? edited("overwrite", name) : `refusing to overwrite ${where(name)}: inject-client did not write it; move it elsewhere, or pass --force to overwrite it`);
+    plan.conflicts.push(
+      ownership.owned.has(name)
+        ? edited("overwrite", name)
+        : `refusing to overwrite ${where(name)}: inject-client did not write it; move it elsewhere, or pass --force to overwrite it`,
+    );
   }
   for (const [name, acceptable] of ownership.owned) {
     if (hashes.has(name)) continue;
@@ -215,7 +232,8 @@ export async function writeOutput(dir: string, files: Map<string, string>, optio
   try {
     await mkdir(absolute, { recursive: true });
   } catch (error) {
-    if (isReadOnly(error)) throw new CodegenError(`cannot create ${display}: its parent directory is read-only (${code(error)}); nothing was changed`);
+    if (isReadOnly(error))
+      throw new CodegenError(`cannot create ${display}: its parent directory is read-only (${code(error)}); nothing was changed`);
     throw new CodegenError(`cannot create the output directory: ${(error as Error).message}`, display);
   }
   let lock: DirLock;
@@ -272,7 +290,8 @@ export async function writeOutput(dir: string, files: Map<string, string>, optio
   } catch (error) {
     for (const temp of temps.values()) await unlink(temp).catch(() => undefined);
     if (error instanceof CodegenError) throw error;
-    if (!touched && isReadOnly(error)) throw new CodegenError(`cannot write to ${display}: the directory is read-only (${code(error)}); nothing was changed`);
+    if (!touched && isReadOnly(error))
+      throw new CodegenError(`cannot write to ${display}: the directory is read-only (${code(error)}); nothing was changed`);
     const after = touched ? "; the files are each whole, and the next run completes the update" : "; nothing was changed";
     throw new CodegenError(`cannot write the output: ${(error as Error).message}${after}`, display);
   } finally {

@@ -79,7 +79,9 @@ async function main(): Promise<void> {
 
   const invalid = standIn?.invalidRequests() ?? [];
   if (invalid.length > 0) {
-    throw new Error(`the stand-in rejected ${invalid.length} request(s) as invalid for the spec: ${invalid.map((r) => `${r.method} ${r.path}`).join(", ")}`);
+    throw new Error(
+      `the stand-in rejected ${invalid.length} request(s) as invalid for the spec: ${invalid.map((r) => `${r.method} ${r.path}`).join(", ")}`,
+    );
   }
   const checked = standIn ? `, ${standIn.requests.length} requests validated against the spec` : "";
   console.log(`\n✔ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s${checked}`);

@@ -36,7 +36,8 @@ function recordOf(cls: object): ClientClassRecord | undefined {
  * default factory. Generated clients call it in a static block; a hand-written client class may too.
  */
 export function defineClientClass<C extends ManagedClient>(cls: ClientClass<C>, options: ClientClassOptions<C>): void {
-  const digest = options.operations === undefined ? undefined : createHash("sha256").update(JSON.stringify(options.operations)).digest("hex").slice(0, 16);
+  const digest =
+    options.operations === undefined ? undefined : createHash("sha256").update(JSON.stringify(options.operations)).digest("hex").slice(0, 16);
   const record: ClientClassRecord = Object.freeze({
     id: digest === undefined ? options.name : `${options.name}#${digest}`,
     name: options.name,

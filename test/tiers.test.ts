@@ -26,7 +26,13 @@ function importsOf(file: string): Array<{ from: string; names: string[] }> {
     const named = /\{([^}]*)\}/.exec(clause)?.[1];
     const names = (named ?? "")
       .split(",")
-      .map((name) => name.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!)
+      .map(
+        (name) =>
+          name
+            .trim()
+            .replace(/^type\s+/, "")
+            .split(/\s+as\s+/)[0]!,
+      )
       .filter(Boolean);
     if (/^\s*[\w$]+\s*(,|$)|\*\s+as/.test(clause)) names.push("*");
     found.push({ from: match[2]!, names });
@@ -61,7 +67,9 @@ describe("test tiers", () => {
   });
 
   it("the unit tier is most of the files, and includes the in-process codegen, runtime and transformer-core tests", () => {
-    expect(unitFiles).toEqual(expect.arrayContaining(["test/codegen/generate.test.ts", "test/runtime/resolution.test.ts", "test/transformer/doors/core.test.ts"]));
+    expect(unitFiles).toEqual(
+      expect.arrayContaining(["test/codegen/generate.test.ts", "test/runtime/resolution.test.ts", "test/transformer/doors/core.test.ts"]),
+    );
     expect(unitFiles.length).toBeGreaterThan(15);
   });
 

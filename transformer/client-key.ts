@@ -115,7 +115,14 @@ function fromImport(
   if (isClass === false) return { found: false, reason: `\`${written}\` (from "${imported.module}") is a type, not a class` };
   return {
     found: true,
-    key: { kind: "import", module: imported.module, exportName: imported.exportName, localName, declaration: imported.declaration, checked: isClass === true },
+    key: {
+      kind: "import",
+      module: imported.module,
+      exportName: imported.exportName,
+      localName,
+      declaration: imported.declaration,
+      checked: isClass === true,
+    },
   };
 }
 

@@ -93,7 +93,8 @@ function placeholderName(tsInstance: TypeScriptApi, call: ts.CallExpression): st
 
 /** `injected()` / `injected(Key)` / `injected<C>()` / `runtime.injected()`; a bare `injected(...)` counts inside tagged functions. */
 function isInjectedCall(tsInstance: TypeScriptApi, node: ts.Node, imports: RuntimeImports, anyBareName: boolean): node is ts.CallExpression {
-  if (!tsInstance.isCallExpression(node) || node.arguments.length > 1 || node.arguments.some((argument) => tsInstance.isSpreadElement(argument))) return false;
+  if (!tsInstance.isCallExpression(node) || node.arguments.length > 1 || node.arguments.some((argument) => tsInstance.isSpreadElement(argument)))
+    return false;
   const callee = node.expression;
   if (tsInstance.isIdentifier(callee)) return imports.injectedNames.has(callee.text) || (anyBareName && callee.text === "injected");
   return (
@@ -265,11 +266,7 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
       return true;
     }
     if (!placeholder) return true;
-    report(
-      placeholder,
-      InjectClientDiagnostic.ClientClassUnknown,
-      misuse.clientClassUnknown(name, lookup.reason),
-    );
+    report(placeholder, InjectClientDiagnostic.ClientClassUnknown, misuse.clientClassUnknown(name, lookup.reason));
     return false;
   }
 
@@ -333,7 +330,15 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     for (const [name, binding] of bindings) {
       if (tsInstance.isImportSpecifier(binding) && binding.isTypeOnly) continue;
       if (valueUses(name) <= 0 && !(options.verbatimModuleSyntax && !imports.injectedNames.has(name) && !imports.namespaces.has(name))) continue;
-      if (options.checker && hasNoValue(tsInstance, options.checker, tsInstance.isNamespaceImport(binding) ? binding.name : tsInstance.isImportSpecifier(binding) ? binding.name : binding)) continue;
+      if (
+        options.checker &&
+        hasNoValue(
+          tsInstance,
+          options.checker,
+          tsInstance.isNamespaceImport(binding) ? binding.name : tsInstance.isImportSpecifier(binding) ? binding.name : binding,
+        )
+      )
+        continue;
       kept.add(binding);
     }
     analysis.rebuiltImports.set(declaration, kept);

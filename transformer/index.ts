@@ -26,11 +26,7 @@ export interface TsPatchExtras {
 }
 
 /** ts-patch entry: `(program, config, extras) => TransformerFactory`. Misuse becomes a tspc error (non-zero exit). */
-export default function injectClientPlugin(
-  program: ts.Program,
-  _config: unknown,
-  extras: TsPatchExtras,
-): ts.TransformerFactory<ts.SourceFile> {
+export default function injectClientPlugin(program: ts.Program, _config: unknown, extras: TsPatchExtras): ts.TransformerFactory<ts.SourceFile> {
   return createFactory(extras.ts, (diagnostic) => void extras.addDiagnostic(diagnostic), program);
 }
 

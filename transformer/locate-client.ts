@@ -4,17 +4,24 @@ import type { ClientKey } from "./client-key.js";
 import { pickClient, type ParameterShape } from "./rules.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from. */
-export type ClientBinding = (
+export type ClientBinding =
   /** `client: C = injected()` or `client?: C`, at any position. */
-  | { kind: "parameter"; parameter: ts.ParameterDeclaration; local: ts.Identifier; initializer: ts.Expression | undefined }
-  /** `{ client }: { client?: C } = {}` (also `{ client: c }`): the runtime wrapper's options convention. */
-  | { kind: "property"; parameter: ts.ParameterDeclaration; element: ts.BindingElement; local: ts.Identifier; initializer: ts.Expression | undefined }
-) & {
-  /** The `injected()` call inside `initializer` (set by the analysis): the rewrite removes it, and only it. */
-  placeholder?: ts.CallExpression;
-  /** The class the client is resolved by (set by the analysis); none: unkeyed resolution. */
-  key?: ClientKey;
-};
+  (
+    | { kind: "parameter"; parameter: ts.ParameterDeclaration; local: ts.Identifier; initializer: ts.Expression | undefined }
+    /** `{ client }: { client?: C } = {}` (also `{ client: c }`): the runtime wrapper's options convention. */
+    | {
+        kind: "property";
+        parameter: ts.ParameterDeclaration;
+        element: ts.BindingElement;
+        local: ts.Identifier;
+        initializer: ts.Expression | undefined;
+      }
+  ) & {
+    /** The `injected()` call inside `initializer` (set by the analysis): the rewrite removes it, and only it. */
+    placeholder?: ts.CallExpression;
+    /** The class the client is resolved by (set by the analysis); none: unkeyed resolution. */
+    key?: ClientKey;
+  };
 
 export type ClientSearch = { found: true; binding: ClientBinding } | { found: false; unsupported?: { node: ts.Node; reason: string } };
 

@@ -6,7 +6,8 @@ export const misuse = {
     `${name} is ${described}, and those cannot be async, so they cannot wait for a client to close. Tag an async function or method instead.`,
   noBody: (name: string) =>
     `${name} has no body here (an overload signature, or a declare/abstract/interface declaration): there is nothing to rewrite. Put the tag on the implementation.`,
-  notAFunction: (described: string) => `the tag is on ${described}, not a function. Put it on an async function, arrow function bound by const, or method.`,
+  notAFunction: (described: string) =>
+    `the tag is on ${described}, not a function. Put it on an async function, arrow function bound by const, or method.`,
   notAsync: (name: string) =>
     `${name} is not async. A client the transformer creates is closed after the body's promise settles, and only an async function has that promise. Declare it \`async\`.`,
   asyncGenerator: (name: string) =>
@@ -25,7 +26,8 @@ export const misuse = {
 /** Why the client cannot be found or keyed: the `reason` the messages above quote. */
 export const reasons = {
   restClient: "`...client` is a rest parameter, not a client",
-  nestedClient: "`client` is destructured further (`{ client: { ... } }`); bind it to a name, e.g. `{ client }`, so the resolved client can be assigned",
+  nestedClient:
+    "`client` is destructured further (`{ client: { ... } }`); bind it to a name, e.g. `{ client }`, so the resolved client can be assigned",
   optionsUntyped: "the options parameter has no type annotation",
   optionsTypeOutOfSight: "the options parameter's type is not written inline, so its `client` member is out of sight",
   runtimeType: (written: string, module: string) => `\`${written}\` is a type from ${module}, not a client class`,

@@ -100,7 +100,10 @@ export function rewriteFunction(
   const assign = (name: ts.Identifier, value: ts.Expression) => factory.createExpressionStatement(factory.createAssignment(name, value));
 
   const client = factory.createIdentifier(binding.local.text);
-  const resolve = declare(tsInstance.NodeFlags.Const, [names.resolved, key ? call("getOrCreateClient", client, key) : call("getOrCreateClient", client)]);
+  const resolve = declare(tsInstance.NodeFlags.Const, [
+    names.resolved,
+    key ? call("getOrCreateClient", client, key) : call("getOrCreateClient", client),
+  ]);
   // Errors thrown while resolving (no factory set, say) point at the client parameter.
   tsInstance.setSourceMapRange(resolve, binding.kind === "parameter" ? binding.parameter : binding.element);
 
@@ -108,11 +111,10 @@ export function rewriteFunction(
     resolve,
     assign(factory.createIdentifier(binding.local.text), clientOf()),
     declare(tsInstance.NodeFlags.Const, [names.owned, factory.createLogicalNot(factory.createElementAccessExpression(names.resolved, 1))]),
-    declare(
-      tsInstance.NodeFlags.Let,
-      ...(returns > 0 ? [[names.result, undefined] as [ts.Identifier, undefined]] : []),
-      [names.completed, factory.createFalse()],
-    ),
+    declare(tsInstance.NodeFlags.Let, ...(returns > 0 ? [[names.result, undefined] as [ts.Identifier, undefined]] : []), [
+      names.completed,
+      factory.createFalse(),
+    ]),
   ];
 
   const tryBlock: ts.Statement[] = [ifOwned(factory.createExpressionStatement(factory.createAwaitExpression(call("openClient", clientOf()))))];
@@ -151,11 +153,7 @@ export function rewriteFunction(
  * Removes `injected()` (the transformer's placeholder) from the client binding. Any other default
  * (`client = makeClient()`) stays: like a passed client, its value is used as is.
  */
-function rewriteParameter(
-  factory: ts.NodeFactory,
-  parameter: ts.ParameterDeclaration,
-  binding: ClientBinding,
-): ts.ParameterDeclaration {
+function rewriteParameter(factory: ts.NodeFactory, parameter: ts.ParameterDeclaration, binding: ClientBinding): ts.ParameterDeclaration {
   if (parameter !== binding.parameter || !binding.placeholder) return parameter;
   if (binding.kind === "parameter") {
     // `client = void 0` rather than no default: a default keeps `fn.length` what it was.
@@ -232,15 +230,5 @@ function updateFunction(
   if (tsInstance.isArrowFunction(fn)) {
     return factory.updateArrowFunction(fn, fn.modifiers, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
   }
-  return factory.updateMethodDeclaration(
-    fn,
-    fn.modifiers,
-    fn.asteriskToken,
-    fn.name,
-    fn.questionToken,
-    fn.typeParameters,
-    parameters,
-    fn.type,
-    body,
-  );
+  return factory.updateMethodDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.questionToken, fn.typeParameters, parameters, fn.type, body);
 }

@@ -50,10 +50,7 @@ export function tagOffsets(text: string): number[] {
 export function taggedCommentBefore(tsInstance: TypeScriptApi, text: string, node: ts.Node): ts.CommentRange | undefined {
   // Comments on the same line as the previous token count as that token's "trailing" comments
   // (`const f = /** @injectClient */ async () => ...`); both kinds sit in the node's leading trivia.
-  const comments = [
-    ...(tsInstance.getTrailingCommentRanges(text, node.pos) ?? []),
-    ...(tsInstance.getLeadingCommentRanges(text, node.pos) ?? []),
-  ];
+  const comments = [...(tsInstance.getTrailingCommentRanges(text, node.pos) ?? []), ...(tsInstance.getLeadingCommentRanges(text, node.pos) ?? [])];
   return comments.find(
     (comment) =>
       comment.kind === tsInstance.SyntaxKind.MultiLineCommentTrivia &&

@@ -59,9 +59,10 @@ export function transformSourceFile(
   const statements = rewritten.statements.flatMap((statement) => {
     // An import the visit left alone is the original node; a rewritten function points back at it.
     const original = tsInstance.getOriginalNode(statement) as ts.Statement;
-    const kept = tsInstance.isImportDeclaration(original) && rebuiltImports.has(original)
-      ? rebuildImport(tsInstance, statement as ts.ImportDeclaration, rebuiltImports.get(original)!, context)
-      : statement;
+    const kept =
+      tsInstance.isImportDeclaration(original) && rebuiltImports.has(original)
+        ? rebuildImport(tsInstance, statement as ts.ImportDeclaration, rebuiltImports.get(original)!, context)
+        : statement;
     // A class key's module is imported right where the user imported the class, so modules still
     // evaluate in the order the file lists them.
     return [...(kept ? [kept] : []), ...keyImports.after(original)];
@@ -145,7 +146,8 @@ function rebuildImport(
   if (kept.size === 0) return undefined;
   const clause = declaration.importClause!;
   const bindings = clause.namedBindings;
-  const keepsNamed = bindings !== undefined && (tsInstance.isNamespaceImport(bindings) ? kept.has(bindings) : bindings.elements.some((element) => kept.has(element)));
+  const keepsNamed =
+    bindings !== undefined && (tsInstance.isNamespaceImport(bindings) ? kept.has(bindings) : bindings.elements.some((element) => kept.has(element)));
   // visitEachChild rebuilds the clause with whichever signature this TypeScript's factory has.
   const drop = (node: ts.Node): ts.VisitResult<ts.Node | undefined> => {
     if (node === clause.name) return kept.has(clause.name) ? node : undefined;

@@ -70,7 +70,8 @@ function passed(tool: SpecResult["ots"]): boolean {
 /** The step that failed and its normalised cause: `generate: error: ...`, `tsc: index.ts: TS2322: ...`. */
 function failureKey(tool: SpecResult["ots"]): string | undefined {
   if (!tool.generate.ok) return `generate ${tool.generate.failure}: ${normaliseCause(tool.generate.error ?? "")}`;
-  if (tool.check && !tool.check.ok) return `tsc ${tool.check.failure === "error" ? "type error" : tool.check.failure}: ${normaliseCause(tool.check.error ?? "")}`;
+  if (tool.check && !tool.check.ok)
+    return `tsc ${tool.check.failure === "error" ? "type error" : tool.check.failure}: ${normaliseCause(tool.check.error ?? "")}`;
   return undefined;
 }
 
@@ -108,8 +109,8 @@ async function runSpec(spec: CorpusSpec, index: number, timeoutMs: number, keep:
 
   const result: SpecResult = {
     spec,
-    ots: { generate: otsGenerate, check: otsCheck && { ...otsCheck, diagnostics: undefined } as StepResult },
-    ours: { generate: oursGenerate, check: oursCheck && { ...oursCheck, diagnostics: undefined } as StepResult },
+    ots: { generate: otsGenerate, check: otsCheck && ({ ...otsCheck, diagnostics: undefined } as StepResult) },
+    ours: { generate: oursGenerate, check: oursCheck && ({ ...oursCheck, diagnostics: undefined } as StepResult) },
     wire,
     ms: performance.now() - started,
   };
@@ -221,7 +222,9 @@ function markdownGroups(title: string, groups: Group[], total: number): string[]
   lines.push("| count | cause | example |", "|---:|---|---|");
   for (const group of groups) {
     const example = group.examples[0]!;
-    lines.push(`| ${group.count} | ${markdownEscape(group.key)} | \`${markdownEscape(example.id)}\`: ${markdownEscape(example.error.slice(0, 300))} |`);
+    lines.push(
+      `| ${group.count} | ${markdownEscape(group.key)} | \`${markdownEscape(example.id)}\`: ${markdownEscape(example.error.slice(0, 300))} |`,
+    );
   }
   return [...lines, ""];
 }
@@ -235,7 +238,7 @@ function markdownReport(options: { command: string; results: SpecResult[]; secon
   const lines = [
     "# Corpus: real-world OpenAPI specs",
     "",
-    "Written by `npm run corpus` (bench/corpus/run.ts); see the README's \"Real-world specs and adversarial inputs\".",
+    'Written by `npm run corpus` (bench/corpus/run.ts); see the README\'s "Real-world specs and adversarial inputs".',
     "",
     `- Run: \`${options.command}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, ${Number.isNaN(options.seconds) ? "duration not recorded" : `${options.seconds.toFixed(0)} s`}.`,
     `- Specs: ${options.sampleDesc}.`,
@@ -255,9 +258,21 @@ function markdownReport(options: { command: string; results: SpecResult[]; secon
     "",
     "## Failures",
     "",
-    ...markdownGroups("Ours, where openapi-typescript generates", groupFailures(oursOnly, (r) => r.ours), oursOnly.length),
-    ...markdownGroups("Ours, where openapi-typescript rejects the spec too", groupFailures(oursBoth, (r) => r.ours), oursBoth.length),
-    ...markdownGroups("openapi-typescript alone", groupFailures(otsFailed, (r) => r.ots), otsFailed.length),
+    ...markdownGroups(
+      "Ours, where openapi-typescript generates",
+      groupFailures(oursOnly, (r) => r.ours),
+      oursOnly.length,
+    ),
+    ...markdownGroups(
+      "Ours, where openapi-typescript rejects the spec too",
+      groupFailures(oursBoth, (r) => r.ours),
+      oursBoth.length,
+    ),
+    ...markdownGroups(
+      "openapi-typescript alone",
+      groupFailures(otsFailed, (r) => r.ots),
+      otsFailed.length,
+    ),
   ];
   lines.push(...wireMarkdown(results, options.wire));
   const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 5);
@@ -325,17 +340,23 @@ async function main(): Promise<number> {
   if (values.from !== undefined) {
     const parsed = JSON.parse(await readFile(path.resolve(values.from), "utf8")) as SavedRun | SpecResult[];
     // An array: the results alone (no command or duration were saved).
-    const saved: SavedRun = Array.isArray(parsed) ? { command: "npm run corpus", sampleDesc: describeSources(parsed), seconds: Number.NaN, results: parsed } : parsed;
+    const saved: SavedRun = Array.isArray(parsed)
+      ? { command: "npm run corpus", sampleDesc: describeSources(parsed), seconds: Number.NaN, results: parsed }
+      : parsed;
     await report(saved.results, saved.seconds, saved.command, saved.sampleDesc, values.report, saved.wire);
     return values.strict && !goalMet(figures(saved.results)) ? 1 : 0;
   }
   const command = `npm run corpus${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  console.log(`corpus: ${specs.length} specs (${sampleDesc}); limit ${timeoutMs} ms per step, ${numbers.concurrency} at a time; scratch ${path.relative(ROOT, SCRATCH)}`);
+  console.log(
+    `corpus: ${specs.length} specs (${sampleDesc}); limit ${timeoutMs} ms per step, ${numbers.concurrency} at a time; scratch ${path.relative(ROOT, SCRATCH)}`,
+  );
 
   await removeOldRuns();
   await mkdir(SCRATCH, { recursive: true });
   const started = performance.now();
-  const wireOptions: WireOptions | undefined = values["no-wire"] ? undefined : { maxOperations: numbers["wire-operations"]!, timeoutMs: numbers["wire-timeout-ms"]! };
+  const wireOptions: WireOptions | undefined = values["no-wire"]
+    ? undefined
+    : { maxOperations: numbers["wire-operations"]!, timeoutMs: numbers["wire-timeout-ms"]! };
   const wirePlan: WirePlan | undefined = wireOptions && { ...wireOptions, totalMs: numbers["wire-total-ms"]!, spentMs: 0 };
   const results: SpecResult[] = new Array(specs.length);
   let next = 0;
@@ -360,7 +381,9 @@ async function main(): Promise<number> {
   const saved: SavedRun = { command, sampleDesc, seconds, results, wire: wireOptions };
   await writeFile(path.join(SCRATCH, "results.json"), `${JSON.stringify(saved, null, 2)}\n`);
   await report(results, seconds, command, sampleDesc, values.report, wireOptions);
-  console.log(`${seconds.toFixed(0)} s; details in ${path.relative(ROOT, path.join(SCRATCH, "results.json"))}, failing specs' outputs kept under ${path.relative(ROOT, SCRATCH)}`);
+  console.log(
+    `${seconds.toFixed(0)} s; details in ${path.relative(ROOT, path.join(SCRATCH, "results.json"))}, failing specs' outputs kept under ${path.relative(ROOT, SCRATCH)}`,
+  );
   return values.strict && !goalMet(figures(results)) ? 1 : 0;
 }
 
@@ -378,12 +401,34 @@ interface SavedRun {
   wire?: WireOptions;
 }
 
-async function report(results: SpecResult[], seconds: number, command: string, sampleDesc: string, reportFile: string, wire: WireOptions | undefined): Promise<void> {
+async function report(
+  results: SpecResult[],
+  seconds: number,
+  command: string,
+  sampleDesc: string,
+  reportFile: string,
+  wire: WireOptions | undefined,
+): Promise<void> {
   const f = figures(results);
   console.log(`\n${[...summaryLines(f), ...wireSummaryLines(results)].join("\n")}`);
-  printGroups("Failures of ours where openapi-typescript generates", groupFailures(results.filter((r) => r.ots.generate.ok), (r) => r.ours));
-  printGroups("Failures of ours where openapi-typescript rejects the spec too", groupFailures(results.filter((r) => !r.ots.generate.ok), (r) => r.ours));
-  printGroups("Failures of openapi-typescript alone", groupFailures(results, (r) => r.ots));
+  printGroups(
+    "Failures of ours where openapi-typescript generates",
+    groupFailures(
+      results.filter((r) => r.ots.generate.ok),
+      (r) => r.ours,
+    ),
+  );
+  printGroups(
+    "Failures of ours where openapi-typescript rejects the spec too",
+    groupFailures(
+      results.filter((r) => !r.ots.generate.ok),
+      (r) => r.ours,
+    ),
+  );
+  printGroups(
+    "Failures of openapi-typescript alone",
+    groupFailures(results, (r) => r.ots),
+  );
   console.log("");
   if (reportFile !== "-") {
     const file = path.resolve(ROOT, reportFile);

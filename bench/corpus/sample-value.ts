@@ -42,7 +42,7 @@ const FORMATS: Record<string, string> = {
 };
 
 function firstType(schema: Schema): string | undefined {
-  if (Array.isArray(schema.type)) return (schema.type as unknown[]).find((type) => type !== "null") as string | undefined ?? "null";
+  if (Array.isArray(schema.type)) return ((schema.type as unknown[]).find((type) => type !== "null") as string | undefined) ?? "null";
   if (typeof schema.type === "string") return schema.type;
   if (isObject(schema.properties) || isObject(schema.additionalProperties)) return "object";
   if (schema.items !== undefined) return "array";
@@ -50,7 +50,20 @@ function firstType(schema: Schema): string | undefined {
 }
 
 /** Strings that fit the common id-like patterns; anything cleverer is left to the spec's examples. */
-const PATTERN_CANDIDATES = ["abc", "123", "a1", "ABC", "abc-123", "abc_123", "A1", "1.0", "2024-01-02", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "a", "1"];
+const PATTERN_CANDIDATES = [
+  "abc",
+  "123",
+  "a1",
+  "ABC",
+  "abc-123",
+  "abc_123",
+  "A1",
+  "1.0",
+  "2024-01-02",
+  "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+  "a",
+  "1",
+];
 
 function matchingCandidate(pattern: string): string | undefined {
   // JSON Schema patterns are ECMA-262 with the u flag; specs often escape what u forbids (`\/`): retry without.
@@ -79,9 +92,19 @@ function sampleString(schema: Schema, options: SampleOptions): string | Uint8Arr
 
 function sampleNumber(schema: Schema, integer: boolean): number {
   const step = typeof schema.multipleOf === "number" && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : 0;
-  let low = typeof schema.minimum === "number" ? schema.minimum : typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum + (step || 1) : undefined;
+  let low =
+    typeof schema.minimum === "number"
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === "number"
+        ? schema.exclusiveMinimum + (step || 1)
+        : undefined;
   if (schema.exclusiveMinimum === true && typeof schema.minimum === "number") low = schema.minimum + (step || 1);
-  const high = typeof schema.maximum === "number" ? schema.maximum : typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum - (step || 1) : undefined;
+  const high =
+    typeof schema.maximum === "number"
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === "number"
+        ? schema.exclusiveMaximum - (step || 1)
+        : undefined;
   let value = low ?? (high !== undefined && high < 1 ? high : 1);
   if (step > 0) value = Math.ceil(value / step) * step;
   return integer ? Math.ceil(value) : value;
@@ -138,7 +161,8 @@ export function sampleValue(schema: unknown, options: SampleOptions = {}, depth 
     const parts = (schema.allOf as unknown[]).slice(0, 8).map((part) => sampleValue(part, options, depth + 1));
     if (parts.some((part) => part === undefined)) return undefined;
     if (parts.every(isObject)) {
-      const own = firstType(schema) === "object" || isObject(schema.properties) ? sampleValue({ ...schema, allOf: undefined }, options, depth + 1) : {};
+      const own =
+        firstType(schema) === "object" || isObject(schema.properties) ? sampleValue({ ...schema, allOf: undefined }, options, depth + 1) : {};
       return Object.assign({}, ...parts, isObject(own) ? own : {});
     }
     return parts[0];
@@ -146,9 +170,15 @@ export function sampleValue(schema: unknown, options: SampleOptions = {}, depth 
   for (const key of ["oneOf", "anyOf"]) {
     const options_ = schema[key];
     if (!Array.isArray(options_)) continue;
-    const ordered = [...(options_ as unknown[])].slice(0, 8).sort((a, b) => Number(isObject(a) && a.type === "null") - Number(isObject(b) && b.type === "null"));
+    const ordered = [...(options_ as unknown[])]
+      .slice(0, 8)
+      .sort((a, b) => Number(isObject(a) && a.type === "null") - Number(isObject(b) && b.type === "null"));
     for (const option of ordered) {
-      const value = sampleValue(isObject(option) && isObject(schema.properties) ? { ...schema, [key]: undefined, ...option } : option, options, depth + 1);
+      const value = sampleValue(
+        isObject(option) && isObject(schema.properties) ? { ...schema, [key]: undefined, ...option } : option,
+        options,
+        depth + 1,
+      );
       if (value !== undefined) return value;
     }
     return undefined;
@@ -175,7 +205,9 @@ export function sampleValue(schema: unknown, options: SampleOptions = {}, depth 
     }
     case "object": {
       const properties = isObject(schema.properties) ? schema.properties : {};
-      const required = new Set(Array.isArray(schema.required) ? (schema.required as unknown[]).filter((name): name is string => typeof name === "string") : []);
+      const required = new Set(
+        Array.isArray(schema.required) ? (schema.required as unknown[]).filter((name): name is string => typeof name === "string") : [],
+      );
       const out: Record<string, unknown> = {};
       let optional = 0;
       for (const [name, property] of Object.entries(properties)) {

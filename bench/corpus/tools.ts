@@ -75,13 +75,23 @@ export interface StepResult {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").map((line) => line.trim()).find((line) => line.length > 0) ?? "";
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line.length > 0) ?? ""
+  );
 }
 
 function childFailure(result: ChildResult, timeoutMs: number, what: string): StepResult {
   if (result.timedOut) return { ok: false, failure: "timeout", error: `${what} timed out after ${timeoutMs} ms`, ms: result.ms };
   if (result.signal) {
-    return { ok: false, failure: "crash", error: `${what} was killed by ${result.signal}${/heap out of memory/i.test(result.stderr) ? " (out of memory)" : ""}`, ms: result.ms };
+    return {
+      ok: false,
+      failure: "crash",
+      error: `${what} was killed by ${result.signal}${/heap out of memory/i.test(result.stderr) ? " (out of memory)" : ""}`,
+      ms: result.ms,
+    };
   }
   if (/heap out of memory/i.test(result.stderr)) return { ok: false, failure: "crash", error: `${what} ran out of memory`, ms: result.ms };
   return { ok: false, failure: "crash", error: `${what} exited with ${result.code}: ${firstLine(result.stderr) || "no message"}`, ms: result.ms };
@@ -103,7 +113,10 @@ export async function runOurs(input: string, outDir: string, timeoutMs: number, 
   }
   // The CLI prefixes each message with the job's name, which is the output directory's name.
   const prefix = `inject-client: error: ${path.basename(outDir)}: `;
-  const line = result.stderr.split("\n").find((text) => text.startsWith("inject-client: error: "))?.replace(prefix, "inject-client: error: ");
+  const line = result.stderr
+    .split("\n")
+    .find((text) => text.startsWith("inject-client: error: "))
+    ?.replace(prefix, "inject-client: error: ");
   if (!result.timedOut && !result.signal && line && !/unexpected failure/.test(line)) {
     return { ok: false, failure: "error", error: line.replace(/^inject-client: error: /, ""), ms: result.ms };
   }
@@ -161,7 +174,12 @@ export interface TypecheckResult extends StepResult {
 export function parseTscOutput(output: string, projectDir: string): TscDiagnostic[] {
   const diagnostics: TscDiagnostic[] = [];
   for (const match of output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)) {
-    diagnostics.push({ file: path.relative(projectDir, path.resolve(projectDir, match[1]!)), line: Number(match[2]), code: match[3]!, message: match[4]! });
+    diagnostics.push({
+      file: path.relative(projectDir, path.resolve(projectDir, match[1]!)),
+      line: Number(match[2]),
+      code: match[3]!,
+      message: match[4]!,
+    });
   }
   return diagnostics;
 }
@@ -178,7 +196,8 @@ export async function typecheck(dir: string, timeoutMs: number): Promise<Typeche
     return { ok: false, failure: "error", error: `${path.basename(first.file)}: ${first.code}: ${first.message}${more}`, ms: result.ms, diagnostics };
   }
   const failed = childFailure(result, timeoutMs, "tsc");
-  if (failed.failure === "crash" && !result.signal && firstLine(result.stdout)) failed.error = `tsc exited with ${result.code}: ${firstLine(result.stdout)}`;
+  if (failed.failure === "crash" && !result.signal && firstLine(result.stdout))
+    failed.error = `tsc exited with ${result.code}: ${firstLine(result.stdout)}`;
   return { ...failed, diagnostics };
 }
 

@@ -45,7 +45,9 @@ function evenlySpread<T>(items: T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
 }
 
-async function clientClass(clientDir: string): Promise<new (settings: Record<string, unknown>) => Untyped & { [Symbol.asyncDispose](): Promise<void> }> {
+async function clientClass(
+  clientDir: string,
+): Promise<new (settings: Record<string, unknown>) => Untyped & { [Symbol.asyncDispose](): Promise<void> }> {
   const index = path.join(clientDir, "index.ts");
   const source = await readFile(index, "utf8");
   const name = /export class (\w+) extends OpenAPIClient/.exec(source)?.[1];
@@ -74,7 +76,8 @@ function synthesize(server: FaithfulServer, key: string, mediaType: string | und
     const schema = parameter.content ? Object.values(parameter.content)[0]?.schema : parameter.schema;
     const value = sampleValue(schema);
     if (value === undefined || value instanceof Uint8Array || (isEmptyContainer(value) && !parameter.content)) {
-      if (parameter.required || parameter.in === "path") return { reason: `no sample with a wire form for ${parameter.in} parameter ${parameter.name}` };
+      if (parameter.required || parameter.in === "path")
+        return { reason: `no sample with a wire form for ${parameter.in} parameter ${parameter.name}` };
       continue;
     }
     args[parameter.in][parameter.name] = value;
@@ -125,7 +128,10 @@ async function main(): Promise<number> {
   const server = await startFaithfulServer({ spec: spec.document });
   const Client = await clientClass(clientDir);
   const ours = new Client({ baseUrl: server.url, timeoutMs: callTimeoutMs, maxRetries: 0, maxResponseBytes: 4 * 1024 * 1024, trustEnv: false });
-  const api = createClient({ baseUrl: server.url }) as unknown as Record<string, (url: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>>;
+  const api = createClient({ baseUrl: server.url }) as unknown as Record<
+    string,
+    (url: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+  >;
   const result: WireSpecResult = { operations: models.length, calls: [], skipped: [], ms: 0 };
   try {
     const byKey = new Map(server.operations.map((operation) => [`${operation.method} ${operation.pathKey}`, operation]));
@@ -146,7 +152,11 @@ async function main(): Promise<number> {
         args = synthesize(server, operation.key, mediaType);
       } catch (error) {
         // A schema the sampler or openapi-backend's compiler chokes on: this operation only.
-        args = { reason: `no sample: ${String((error as Error)?.message ?? error).split("\n")[0]!.slice(0, 200)}` };
+        args = {
+          reason: `no sample: ${String((error as Error)?.message ?? error)
+            .split("\n")[0]!
+            .slice(0, 200)}`,
+        };
       }
       if ("reason" in args) {
         result.skipped.push({ operation: label, reason: args.reason });
@@ -161,11 +171,18 @@ async function main(): Promise<number> {
       if (model.body) positional.push(args.body);
       positional.push(options);
       const method = ours[model.methodName];
-      const oursOutcome = await judgeCall(server, () => (typeof method === "function" ? method.apply(ours, positional) : Promise.reject(new Error(`no method ${model.methodName}`))), expected);
+      const oursOutcome = await judgeCall(
+        server,
+        () => (typeof method === "function" ? method.apply(ours, positional) : Promise.reject(new Error(`no method ${model.methodName}`))),
+        expected,
+      );
       const fetchOutcome = await judgeCall(
         server,
         async () => {
-          const init: Record<string, unknown> = { params: { path: args.path, query: args.query, header: args.header, cookie: args.cookie }, signal: AbortSignal.timeout(callTimeoutMs) };
+          const init: Record<string, unknown> = {
+            params: { path: args.path, query: args.query, header: args.header, cookie: args.cookie },
+            signal: AbortSignal.timeout(callTimeoutMs),
+          };
           if (model.body) init.body = args.body;
           const { error, response } = await api[model.method.toUpperCase()]!(model.path, init);
           if (error !== undefined || !response.ok) throw new Error(`HTTP ${response.status}`);
@@ -197,7 +214,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`wire: error: ${String((error as Error)?.message ?? error).replace(/\s+/g, " ").slice(0, 500)}\n`);
+    process.stderr.write(
+      `wire: error: ${String((error as Error)?.message ?? error)
+        .replace(/\s+/g, " ")
+        .slice(0, 500)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -26,14 +26,30 @@ export interface WireStep {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").map((line) => line.trim()).find((line) => line.length > 0) ?? "";
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line.length > 0) ?? ""
+  );
 }
 
 /** The wire phase for one spec whose client is in `clientDir`. Never rejects. */
 export async function runWire(specFile: string, clientDir: string, outFile: string, options: WireOptions): Promise<WireStep> {
   const budgetMs = Math.max(options.timeoutMs - 15_000, Math.floor(options.timeoutMs / 2));
   const child = await runNode(
-    ["--import", "tsx", WIRE_SCRIPT, specFile, clientDir, outFile, "--max-operations", String(options.maxOperations), "--budget-ms", String(budgetMs)],
+    [
+      "--import",
+      "tsx",
+      WIRE_SCRIPT,
+      specFile,
+      clientDir,
+      outFile,
+      "--max-operations",
+      String(options.maxOperations),
+      "--budget-ms",
+      String(budgetMs),
+    ],
     { timeoutMs: options.timeoutMs },
   );
   if (child.timedOut) return { ok: false, failure: "timeout", error: `the wire phase timed out after ${options.timeoutMs} ms`, ms: child.ms };
@@ -46,7 +62,12 @@ export async function runWire(specFile: string, clientDir: string, outFile: stri
   }
   const line = child.stderr.split("\n").find((text) => text.startsWith("wire: error: "));
   if (child.code === 1 && line) return { ok: false, failure: "error", error: line.replace(/^wire: error: /, ""), ms: child.ms };
-  return { ok: false, failure: "crash", error: `the wire phase exited with ${child.signal ?? child.code}: ${firstLine(child.stderr) || "no message"}`, ms: child.ms };
+  return {
+    ok: false,
+    failure: "crash",
+    error: `the wire phase exited with ${child.signal ?? child.code}: ${firstLine(child.stderr) || "no message"}`,
+    ms: child.ms,
+  };
 }
 
 type Client = "ours" | "openapiFetch";
@@ -201,7 +222,11 @@ export function wireMarkdown(results: readonly SpecWire[], options: WireOptions 
     ...groupTable(
       group(
         results.flatMap(({ spec, wire }) =>
-          (wire?.result?.skipped ?? []).map((skip) => ({ key: normaliseCause(skip.reason), spec: spec.id, example: `\`${spec.id}\` ${skip.operation}: ${skip.reason}` })),
+          (wire?.result?.skipped ?? []).map((skip) => ({
+            key: normaliseCause(skip.reason),
+            spec: spec.id,
+            example: `\`${spec.id}\` ${skip.operation}: ${skip.reason}`,
+          })),
         ),
       ),
       10,
@@ -213,7 +238,11 @@ export function wireMarkdown(results: readonly SpecWire[], options: WireOptions 
       group(
         ran
           .filter(({ wire }) => wire && !wire.ok && wire.failure !== "skipped")
-          .map(({ spec, wire }) => ({ key: `${wire!.failure}: ${normaliseCause(wire!.error ?? "")}`, spec: spec.id, example: `\`${spec.id}\`: ${wire!.error ?? ""}` })),
+          .map(({ spec, wire }) => ({
+            key: `${wire!.failure}: ${normaliseCause(wire!.error ?? "")}`,
+            spec: spec.id,
+            example: `\`${spec.id}\`: ${wire!.error ?? ""}`,
+          })),
       ),
       10,
       "specs",

@@ -56,7 +56,10 @@ export function runNode(script: string, args: string[], options: RunOptions = {}
       let peakRssKiB = Number.NaN;
       let cpuMs = Number.NaN;
       try {
-        const lines = readFileSync(rssFile, "utf8").trim().split("\n").map((line) => line.split(" ").map(Number));
+        const lines = readFileSync(rssFile, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => line.split(" ").map(Number));
         peakRssKiB = Math.max(...lines.map((fields) => fields[1]!));
         cpuMs = lines.reduce((sum, fields) => sum + fields[2]! / 1000, 0);
       } catch {
@@ -107,7 +110,8 @@ export async function alternate<T>(
 }
 
 /** Failures that mean "dist/ was being rebuilt at that moment" (other work runs `npm run build`), not a real failure. */
-const TRANSIENT = /MODULE_NOT_FOUND|ERR_MODULE_NOT_FOUND|ERR_REQUIRE_ESM|Cannot find module|ERR_PACKAGE_PATH_NOT_EXPORTED|SyntaxError: Unexpected end|error TS2307/;
+const TRANSIENT =
+  /MODULE_NOT_FOUND|ERR_MODULE_NOT_FOUND|ERR_REQUIRE_ESM|Cannot find module|ERR_PACKAGE_PATH_NOT_EXPORTED|SyntaxError: Unexpected end|error TS2307/;
 
 /**
  * `runNode`, retried (up to `attempts` times, 5 s apart) when it fails because a module of dist/ was

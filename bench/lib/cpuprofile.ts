@@ -31,7 +31,10 @@ export function summarizeProfile(file: string, top = 25, filter?: string): strin
   const lines = [`total sampled: ${(total / 1000).toFixed(0)} ms`];
   const list = (title: string, map: Map<string, number>) => {
     lines.push(title);
-    for (const [key, us] of [...map].filter(([key]) => !filter || key.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    for (const [key, us] of [...map]
+      .filter(([key]) => !filter || key.includes(filter))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)) {
       lines.push(`  ${(us / 1000).toFixed(0).padStart(7)} ms ${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
     }
   };

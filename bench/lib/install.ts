@@ -26,7 +26,9 @@ export function packTarballs(dir: string): Tarballs {
   for (const workspace of ["runtime", "codegen", "transformer"]) {
     if (!existsSync(path.join(repo, workspace, "dist"))) throw new Error(`${workspace}/dist is missing: run \`npm run build\` first`);
   }
-  const listed = execFileSync(process.execPath, [path.join(repo, ".ci/pack.mjs"), dir], { encoding: "utf8" }).trim().split("\n");
+  const listed = execFileSync(process.execPath, [path.join(repo, ".ci/pack.mjs"), dir], { encoding: "utf8" })
+    .trim()
+    .split("\n");
   const find = (name: string) => {
     const file = listed.find((line) => new RegExp(`^${name}-\\d+\\.\\d+\\.\\d+[^/]*\\.tgz$`).test(path.basename(line)));
     if (!file) throw new Error(`.ci/pack.mjs wrote no ${name} tarball (got: ${listed.join(", ")})`);
@@ -36,7 +38,10 @@ export function packTarballs(dir: string): Tarballs {
 }
 
 /** A fresh project directory with a package.json (ESM unless told otherwise). */
-export function scratchProject(dir: string, packageJson: object = { name: path.basename(dir), version: "1.0.0", private: true, type: "module" }): string {
+export function scratchProject(
+  dir: string,
+  packageJson: object = { name: path.basename(dir), version: "1.0.0", private: true, type: "module" },
+): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "package.json"), JSON.stringify(packageJson, null, 2));
   return dir;
@@ -53,9 +58,19 @@ export function sh(command: string, cwd: string, options: ShOptions = {}): Promi
     execFile(
       "sh",
       ["-c", command],
-      { cwd, env: options.env ?? NPM_ENV, encoding: "utf8", timeout: options.timeoutMs ?? 300_000, maxBuffer: 16 * 1024 * 1024, killSignal: "SIGKILL" },
+      {
+        cwd,
+        env: options.env ?? NPM_ENV,
+        encoding: "utf8",
+        timeout: options.timeoutMs ?? 300_000,
+        maxBuffer: 16 * 1024 * 1024,
+        killSignal: "SIGKILL",
+      },
       (error, stdout, stderr) => {
-        if (error) reject(Object.assign(new Error(`\`${command}\` failed (${error.code ?? error.signal}):\n${stdout}${stderr}`), { output: `${stdout}${stderr}` }));
+        if (error)
+          reject(
+            Object.assign(new Error(`\`${command}\` failed (${error.code ?? error.signal}):\n${stdout}${stderr}`), { output: `${stdout}${stderr}` }),
+          );
         else resolve(stdout);
       },
     );

@@ -52,6 +52,8 @@ export function machineLines(machine: Machine): string[] {
     `- OS: ${machine.os}`,
     `- TypeScript (tsc, tspc): ${machine.typescript}`,
     `- Load average (1/5/15 min) at start: ${machine.loadAtStart}${machine.loadAtEnd ? `; at end: ${machine.loadAtEnd}` : ""}` +
-      (Number.parseFloat(machine.loadAtStart) > machine.cores * 0.5 ? " — the machine was shared with other work: trust CPU-time ratios over wall-time ones" : ""),
+      (Number.parseFloat(machine.loadAtStart) > machine.cores * 0.5
+        ? " — the machine was shared with other work: trust CPU-time ratios over wall-time ones"
+        : ""),
   ];
 }

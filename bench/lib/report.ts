@@ -42,9 +42,7 @@ function pad(text: string, width: number): string {
 }
 
 export function consoleTable(table: Table): string {
-  const widths = table.headers.map((header, column) =>
-    Math.max([...header].length, ...table.rows.map((row) => [...(row[column] ?? "")].length)),
-  );
+  const widths = table.headers.map((header, column) => Math.max([...header].length, ...table.rows.map((row) => [...(row[column] ?? "")].length)));
   const line = (cells: string[]) => cells.map((cell, column) => pad(cell, widths[column]!)).join("  ");
   const out = [];
   if (table.caption) out.push(table.caption);
@@ -115,7 +113,9 @@ export function renderResults(machine: Machine, sections: SectionResult[], comma
     out.push(`## ${section.id.toUpperCase()} ${section.title}`);
     out.push("");
     if (section.measuredAt && section.measuredAt.slice(0, 16) !== machine.date.slice(0, 16)) {
-      out.push(`_Measured ${section.measuredAt} (load average then: ${section.loadAtStart ?? "?"}), by an earlier run of bench/run.ts, merged in with \`--merge\`._`);
+      out.push(
+        `_Measured ${section.measuredAt} (load average then: ${section.loadAtStart ?? "?"}), by an earlier run of bench/run.ts, merged in with \`--merge\`._`,
+      );
       out.push("");
     }
     out.push(section.method);

@@ -188,7 +188,8 @@ export async function runCell(cell: Cell, context: CellContext): Promise<Outcome
       write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, sourceMap: true }, include: ["src"] }, null, 2));
       await run("tsc", "npx tsc -p .");
       const rewritten = await run("inject-client-transform", "npx inject-client-transform dist");
-      if (rewritten.trim() !== "inject-client-transform: 1 file rewritten in dist") throw new Error(`inject-client-transform printed ${JSON.stringify(rewritten.trim())}`);
+      if (rewritten.trim() !== "inject-client-transform: 1 file rewritten in dist")
+        throw new Error(`inject-client-transform printed ${JSON.stringify(rewritten.trim())}`);
       await runMain("node dist/main.js");
     } else if (cell.kind === "vite") {
       write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, rootDir: "." }, include: ["src", "test"] }, null, 2));
@@ -212,7 +213,11 @@ export default defineConfig({
       await run("vite build", "npx vite build");
       await runMain("node dist/main.js (vite build)");
     } else {
-      write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, rootDir: ".", types: ["node"] }, include: ["src", "test"] }, null, 2));
+      write(
+        dir,
+        "tsconfig.json",
+        JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, rootDir: ".", types: ["node"] }, include: ["src", "test"] }, null, 2),
+      );
       // ts-jest's ESM mode (the packages are ES modules): the README's astTransformers entry plus useESM.
       write(
         dir,

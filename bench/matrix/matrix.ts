@@ -19,7 +19,10 @@ export function allCells(): Cell[] {
 }
 
 /** Runs `cells`, at most `concurrency` at a time, each in its own project under `root`. */
-export async function runMatrix(cells: Cell[], options: { root: string; concurrency: number; onResult?: (result: CellResult) => void }): Promise<CellResult[]> {
+export async function runMatrix(
+  cells: Cell[],
+  options: { root: string; concurrency: number; onResult?: (result: CellResult) => void },
+): Promise<CellResult[]> {
   const tarballs = packTarballs(path.join(options.root, "packs"));
   const binaries = new Map<string, string>();
   for (const node of new Set(cells.map((cell) => cell.node))) binaries.set(node, nodeBinary(node));

@@ -78,7 +78,9 @@ for (let round = 0; round < rounds; round++) {
           sink += await call(41, client);
         }, options),
       );
-      process.stdout.write(`${JSON.stringify({ round, scenario, variant: name, p50: stats.p50, avg: stats.avg, p25: stats.p25, p75: stats.p75, samples: stats.samples.length })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ round, scenario, variant: name, p50: stats.p50, avg: stats.avg, p25: stats.p25, p75: stats.p75, samples: stats.samples.length })}\n`,
+      );
     }
   }
 }

@@ -2,7 +2,9 @@
 import { closeClient, getOrCreateClient, injectClient, openClient } from "inject-client/runtime";
 import { NoopClient } from "./noop-client.js";
 
-export const wrapped = injectClient(async (x: number, options: { client: NoopClient }): Promise<number> => options.client.base + x, { key: NoopClient });
+export const wrapped = injectClient(async (x: number, options: { client: NoopClient }): Promise<number> => options.client.base + x, {
+  key: NoopClient,
+});
 
 /**
  * Prefect's `inject_client`, transliterated: an async wrapper that pops `client` from the caller's

@@ -18,8 +18,6 @@ export function prefectStandInHandlers(): Record<string, MockHandler> {
       return { status: 503, body: { detail: "The stand-in is busy once, to show a retry" }, headers: { "retry-after": "0.5" } };
     },
     read_deployment_by_name_deployments_name__flow_name___deployment_name__get: (request) =>
-      request.params.deployment_name === MISSING_DEPLOYMENT
-        ? { status: 404, body: { detail: "Deployment not found" } }
-        : undefined, // the schema mock answers
+      request.params.deployment_name === MISSING_DEPLOYMENT ? { status: 404, body: { detail: "Deployment not found" } } : undefined, // the schema mock answers
   };
 }

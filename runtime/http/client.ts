@@ -66,7 +66,16 @@ export interface PreparedOperation {
   readonly wire: OperationWire | undefined;
 }
 
-const UPPER: Readonly<Record<string, string>> = { get: "GET", put: "PUT", post: "POST", delete: "DELETE", options: "OPTIONS", head: "HEAD", patch: "PATCH", trace: "TRACE" };
+const UPPER: Readonly<Record<string, string>> = {
+  get: "GET",
+  put: "PUT",
+  post: "POST",
+  delete: "DELETE",
+  options: "OPTIONS",
+  head: "HEAD",
+  patch: "PATCH",
+  trace: "TRACE",
+};
 
 /** `request()` takes a template per call: compiled once per template, in a bounded cache (a caller could build templates). */
 const compiledPaths = new Map<string, CompiledPath>();
@@ -122,7 +131,8 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
 
   static {
     sendOperation = (client, operation, args, streaming) => {
-      if (!(client instanceof OpenAPIClient)) return Promise.reject(new TypeError("A client method was called without its client (as a detached function?)"));
+      if (!(client instanceof OpenAPIClient))
+        return Promise.reject(new TypeError("A client method was called without its client (as a detached function?)"));
       const options = args[operation.optionsIndex] as CallOptions | undefined;
       const body = operation.bodyIndex === -1 ? undefined : args[operation.bodyIndex];
       return client.#call(operation.method, operation.path, args, operation.argumentIndex, body, options, operation.wire, streaming);
@@ -235,7 +245,9 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
       streaming: false,
     });
     const text =
-      incoming.body === undefined ? incoming.text : await readText(incoming.body, this.#settings.maxResponseBytes, contentLength(incoming.headers["content-length"]));
+      incoming.body === undefined
+        ? incoming.text
+        : await readText(incoming.body, this.#settings.maxResponseBytes, contentLength(incoming.headers["content-length"]));
     return { status: incoming.status, url: incoming.url, headers: toHeaders(incoming.headers), text };
   }
 
@@ -284,7 +296,10 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
       const target = withQuery(this.#basePath + fillPath(path, values, wire?.path, argumentIndex), wire?.fixedQuery, query);
       url = this.#origin + target;
       const encoded = body === undefined ? undefined : encodeBody(body, wire?.body, wire?.bodyEncoding);
-      const headers = encoded === undefined && options?.headers === undefined && options?.cookies === undefined ? this.#headers : this.#callHeaders(encoded, options, wire);
+      const headers =
+        encoded === undefined && options?.headers === undefined && options?.cookies === undefined
+          ? this.#headers
+          : this.#callHeaders(encoded, options, wire);
       checkTimeout(options?.timeout);
       incoming = await this.#transport.send({
         method: upper,
@@ -299,14 +314,23 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
       });
       url = incoming.url;
       if (incoming.status >= 300) throw this.#statusError(upper, incoming);
-      const result = streaming ? this.#streamedResponse(incoming, upper, path.template, options?.signal) : await this.#readResult(incoming, wire?.response);
+      const result = streaming
+        ? this.#streamedResponse(incoming, upper, path.template, options?.signal)
+        : await this.#readResult(incoming, wire?.response);
       if (startedAt >= 0) this.#publish(startedAt, upper, path.template, url, incoming.status);
       return result;
     } catch (error) {
       const normalized = this.#normalizeError(error, upper, path.template, url, options?.signal, incoming?.attempts ?? 1);
       if (startedAt >= 0) {
         const statusError = normalized instanceof HTTPStatusError;
-        this.#publish(startedAt, upper, path.template, (normalized as { url?: string } | undefined)?.url ?? url, incoming?.status, statusError ? undefined : normalized);
+        this.#publish(
+          startedAt,
+          upper,
+          path.template,
+          (normalized as { url?: string } | undefined)?.url ?? url,
+          incoming?.status,
+          statusError ? undefined : normalized,
+        );
       }
       throw normalized;
     }
@@ -377,7 +401,14 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
       }
     }
     const detail = (body as { detail?: unknown } | null | undefined)?.detail ?? body;
-    const statusError = HTTPStatusError.from({ status: incoming.status, method, url: incoming.url, detail, body, headers: toHeaders(incoming.headers) });
+    const statusError = HTTPStatusError.from({
+      status: incoming.status,
+      method,
+      url: incoming.url,
+      detail,
+      body,
+      headers: toHeaders(incoming.headers),
+    });
     // The stack is rendered on first access, so it shows the amended message too.
     statusError.message += this.#retryAfterNote(incoming);
     return statusError;
@@ -407,7 +438,11 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
     const kind = classifyNetworkError(error);
     if (kind === "timeout" || failure?.name === "TimeoutError") return new HTTPTimeoutError({ method, url, attempts, cause: error });
     // undici's own errors (UND_ERR_*), Node's socket errors, and fetch-style TypeErrors with a cause.
-    if (kind !== undefined || (typeof failure?.code === "string" && failure.code.startsWith("UND_ERR")) || (error instanceof TypeError && failure?.cause !== undefined)) {
+    if (
+      kind !== undefined ||
+      (typeof failure?.code === "string" && failure.code.startsWith("UND_ERR")) ||
+      (error instanceof TypeError && failure?.cause !== undefined)
+    ) {
       return new HTTPRequestError({ method, url, attempts, cause: error });
     }
     return error;
@@ -418,4 +453,3 @@ export class OpenAPIClient<Paths extends {}> implements ManagedClient {
     return `${this.constructor.name} { baseUrl: ${JSON.stringify(this.#settings.baseUrl)}, closed: ${this.#closed} }`;
   }
 }
-

@@ -30,7 +30,8 @@ function prepare(name: string, row: Operation): PreparedOperation {
   const [method, path, pathParameters, body, wire] = row;
   if (typeof method !== "string" || !METHODS.has(method)) throw invalid(name, `has an unknown HTTP method ${JSON.stringify(method)}`);
   if (typeof path !== "string") throw invalid(name, "has a path that is not a string");
-  if (!Array.isArray(pathParameters) || !pathParameters.every((parameter) => typeof parameter === "string")) throw invalid(name, "has path parameters that are not a list of names");
+  if (!Array.isArray(pathParameters) || !pathParameters.every((parameter) => typeof parameter === "string"))
+    throw invalid(name, "has path parameters that are not a list of names");
   if (typeof body !== "boolean") throw invalid(name, "must say whether it takes a body (true or false)");
   if (wire !== undefined && (typeof wire !== "object" || wire === null)) throw invalid(name, "has a wire entry that is not an object");
   const compiled = compilePath(path);
@@ -66,15 +67,18 @@ function named<F extends Function>(fn: F, name: string): F {
  * `stream` getter whose view has the same methods, resolving with StreamedResponse.
  */
 export function defineOperations(cls: ClassOfClients, operations: Readonly<Record<string, Operation>>): void {
-  if (typeof cls !== "function" || !(cls.prototype instanceof OpenAPIClient)) throw new TypeError("defineOperations: the class must extend OpenAPIClient");
-  if (typeof operations !== "object" || operations === null) throw new TypeError("defineOperations: operations must be an object of method names to rows");
+  if (typeof cls !== "function" || !(cls.prototype instanceof OpenAPIClient))
+    throw new TypeError("defineOperations: the class must extend OpenAPIClient");
+  if (typeof operations !== "object" || operations === null)
+    throw new TypeError("defineOperations: operations must be an object of method names to rows");
   const prototype = cls.prototype as object;
   const streamMethods: Record<string, unknown> = {};
 
   // Every row is checked before any method is defined: a bad table leaves the class as it was.
   const rows = Object.keys(operations).map((name) => {
     // Members of the base class (request, open, closed, the instance field api, …) and the stream view itself are not operation names.
-    if (name === "stream" || name === "api" || name in OpenAPIClient.prototype) throw invalid(name, "would replace a member of OpenAPIClient: rename the method");
+    if (name === "stream" || name === "api" || name in OpenAPIClient.prototype)
+      throw invalid(name, "would replace a member of OpenAPIClient: rename the method");
     const row = operations[name]!;
     return { name, row, prepared: prepare(name, row) };
   });
@@ -90,13 +94,15 @@ export function defineOperations(cls: ClassOfClients, operations: Readonly<Recor
     Object.defineProperty(prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
     streamMethods[name] = named(function (this: object, ...args: unknown[]): Promise<unknown> {
       const client = owners.get(this);
-      if (client === undefined) return Promise.reject(new TypeError(`stream.${name} must be called on a client's stream view (client.stream.${name}(…))`));
+      if (client === undefined)
+        return Promise.reject(new TypeError(`stream.${name} must be called on a client's stream view (client.stream.${name}(…))`));
       return sendOperation(client, prepared, args, true);
     }, name);
   }
 
   const streamPrototype: object = {};
-  for (const [name, fn] of Object.entries(streamMethods)) Object.defineProperty(streamPrototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  for (const [name, fn] of Object.entries(streamMethods))
+    Object.defineProperty(streamPrototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(prototype, "stream", {
     configurable: true,
     enumerable: false,

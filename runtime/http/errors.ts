@@ -30,7 +30,9 @@ export class HTTPRequestError extends Error {
 
   /** `reason` replaces the cause's text in the message; `message` replaces the whole message. */
   constructor(init: HTTPRequestErrorInit, what = "failed", reason?: string, message?: string) {
-    super(message ?? `${init.method.toUpperCase()} ${init.url} ${what} ${attemptsText(init)}: ${reason ?? causeText(init.cause)}`, { cause: init.cause });
+    super(message ?? `${init.method.toUpperCase()} ${init.url} ${what} ${attemptsText(init)}: ${reason ?? causeText(init.cause)}`, {
+      cause: init.cause,
+    });
     this.method = init.method.toUpperCase();
     this.url = init.url;
     this.attempts = init.attempts;
@@ -61,12 +63,9 @@ export class ResponseTooLargeError extends HTTPRequestError {
 
   /** `declared`: the Content-Length, when that is what exceeded the limit. */
   constructor(init: HTTPRequestErrorInit & { limit: number; declared?: number }) {
-    const what = init.declared === undefined ? "the response body is larger than" : `the response declares ${init.declared} bytes (Content-Length), more than`;
-    super(
-      init,
-      "failed",
-      `${what} ${RESPONSE_LIMIT.setting} allows (${init.limit} bytes; raise it with the setting or ${RESPONSE_LIMIT.variable})`,
-    );
+    const what =
+      init.declared === undefined ? "the response body is larger than" : `the response declares ${init.declared} bytes (Content-Length), more than`;
+    super(init, "failed", `${what} ${RESPONSE_LIMIT.setting} allows (${init.limit} bytes; raise it with the setting or ${RESPONSE_LIMIT.variable})`);
     this.limit = init.limit;
   }
 }
@@ -100,7 +99,12 @@ export class InvalidResponseBodyError extends HTTPRequestError {
 
   constructor(init: Omit<HTTPRequestErrorInit, "attempts"> & { status: number }) {
     const detail = init.cause instanceof Error ? init.cause.message : String(init.cause);
-    super({ ...init, attempts: 1 }, "failed", undefined, `${init.method.toUpperCase()} ${init.url} answered HTTP ${init.status} with a body that is not valid JSON: ${detail}`);
+    super(
+      { ...init, attempts: 1 },
+      "failed",
+      undefined,
+      `${init.method.toUpperCase()} ${init.url} answered HTTP ${init.status} with a body that is not valid JSON: ${detail}`,
+    );
     this.status = init.status;
   }
 }

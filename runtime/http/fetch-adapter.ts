@@ -54,7 +54,14 @@ export function fetchAdapter(transport: HttpTransport, maxResponseBytes: number)
     } else if (incoming.body !== undefined) {
       const limited = webStream(incoming.body, {
         limit: maxResponseBytes,
-        tooLarge: () => new ResponseTooLargeError({ method: incoming.method, url: incoming.url, attempts: incoming.attempts, cause: undefined, limit: maxResponseBytes }),
+        tooLarge: () =>
+          new ResponseTooLargeError({
+            method: incoming.method,
+            url: incoming.url,
+            attempts: incoming.attempts,
+            cause: undefined,
+            limit: maxResponseBytes,
+          }),
       });
       response = new Response(limited, init);
     } else {

@@ -56,7 +56,9 @@ export function staticHeaders(settings: ClientSettings, warn: (message: string) 
     checkHeader(name, value, "headers");
     const lower = name.toLowerCase();
     if (PROTECTED_HEADERS.has(lower)) {
-      warn(`Custom header ${JSON.stringify(name)} is ignored: it would override a header the client manages (User-Agent, ${CSRF_TOKEN_HEADER}, ${CSRF_CLIENT_HEADER}).`);
+      warn(
+        `Custom header ${JSON.stringify(name)} is ignored: it would override a header the client manages (User-Agent, ${CSRF_TOKEN_HEADER}, ${CSRF_CLIENT_HEADER}).`,
+      );
       continue;
     }
     // Replace case-insensitively so "authorization" does not end up next to "Authorization".

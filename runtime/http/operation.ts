@@ -69,5 +69,7 @@ export interface StreamedResponse {
 
 /** The `stream` view of a generated client: each method takes the same arguments and resolves with the unread response. */
 export type StreamingMethods<Methods> = {
-  readonly [Name in keyof Methods]: Methods[Name] extends (...args: infer Args) => Promise<unknown> ? (...args: Args) => Promise<StreamedResponse> : never;
+  readonly [Name in keyof Methods]: Methods[Name] extends (...args: infer Args) => Promise<unknown>
+    ? (...args: Args) => Promise<StreamedResponse>
+    : never;
 };

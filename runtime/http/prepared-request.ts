@@ -32,4 +32,3 @@ export class PreparedRequest {
     this.timeout = init.timeout;
   }
 }
-

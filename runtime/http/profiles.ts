@@ -48,7 +48,10 @@ export function loadProfile(env: Env, path: string = profilesPath(env)): LoadedP
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && nonEmpty(env.PREFECT_PROFILE) === undefined) return undefined;
-    if (code === "ENOENT") throw new ClientSettingsError(`PREFECT_PROFILE names profile ${JSON.stringify(env.PREFECT_PROFILE!.trim())}, but there is no profiles file at ${path}.`);
+    if (code === "ENOENT")
+      throw new ClientSettingsError(
+        `PREFECT_PROFILE names profile ${JSON.stringify(env.PREFECT_PROFILE!.trim())}, but there is no profiles file at ${path}.`,
+      );
     throw new ClientSettingsError(`Cannot read the Prefect profiles file ${path} (${code ?? "error"}).`);
   }
   let document: Record<string, unknown>;
@@ -57,7 +60,9 @@ export function loadProfile(env: Env, path: string = profilesPath(env)): LoadedP
   } catch (error) {
     // smol-toml's message quotes the offending lines, which may hold a key: only its first line and the position.
     const where = error instanceof TomlError ? ` at line ${error.line}, column ${error.column}` : "";
-    const reason = String((error as Error).message).split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+    const reason = String((error as Error).message)
+      .split("\n")[0]!
+      .replace(/^Invalid TOML document: /, "");
     throw new ClientSettingsError(`Invalid Prefect profiles file ${path}: not valid TOML${where} (${reason}).`);
   }
   const fromEnv = nonEmpty(env.PREFECT_PROFILE);
@@ -72,7 +77,13 @@ export function loadProfile(env: Env, path: string = profilesPath(env)): LoadedP
   if (table === undefined) {
     if (BUILT_IN_PROFILES.has(active)) return { name: active, path, values: {} };
     const origin = fromEnv !== undefined ? "PREFECT_PROFILE names" : `${path} makes active`;
-    throw new ClientSettingsError(`${origin} profile ${JSON.stringify(active)}, which ${path} does not define (it has: ${Object.keys(profiles).map((n) => JSON.stringify(n)).join(", ") || "none"}).`);
+    throw new ClientSettingsError(
+      `${origin} profile ${JSON.stringify(active)}, which ${path} does not define (it has: ${
+        Object.keys(profiles)
+          .map((n) => JSON.stringify(n))
+          .join(", ") || "none"
+      }).`,
+    );
   }
   if (typeof table !== "object" || table === null || Array.isArray(table)) {
     throw new ClientSettingsError(`Invalid Prefect profiles file ${path}: [profiles.${active}] must be a table of PREFECT_* settings.`);
@@ -82,8 +93,12 @@ export function loadProfile(env: Env, path: string = profilesPath(env)): LoadedP
     if (typeof value === "string") values[key] = value;
     else if (typeof value === "number" || typeof value === "boolean") values[key] = String(value);
     // Arrays (PREFECT_CLIENT_RETRY_EXTRA_CODES = [404]) and inline tables (custom headers) in their JSON form.
-    else if (Array.isArray(value) || (typeof value === "object" && value !== null && value.constructor === Object)) values[key] = JSON.stringify(value);
-    else throw new ClientSettingsError(`Invalid Prefect profiles file ${path}: ${key} in [profiles.${active}] must be a string, number, boolean, array or table (value not shown).`);
+    else if (Array.isArray(value) || (typeof value === "object" && value !== null && value.constructor === Object))
+      values[key] = JSON.stringify(value);
+    else
+      throw new ClientSettingsError(
+        `Invalid Prefect profiles file ${path}: ${key} in [profiles.${active}] must be a string, number, boolean, array or table (value not shown).`,
+      );
   }
   return { name: active, path, values };
 }

@@ -24,7 +24,9 @@ function checkProxyUrl(found: { name: string; value: string }): string {
   try {
     url = new URL(found.value);
   } catch {
-    throw new ClientSettingsError(`Invalid value for ${found.name}: expected a proxy URL such as http://proxy.example:3128, got ${urlForMessage(found.value)}.`);
+    throw new ClientSettingsError(
+      `Invalid value for ${found.name}: expected a proxy URL such as http://proxy.example:3128, got ${urlForMessage(found.value)}.`,
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ClientSettingsError(`Invalid value for ${found.name}: expected an http:// or https:// proxy URL, got ${urlForMessage(found.value)}.`);

@@ -104,7 +104,10 @@ export function contentLength(value: string | string[] | undefined): number | un
  * `tooLarge()` past that many bytes (the `api` escape hatch buffers what it is given); `mapError` turns
  * a failed read into the error the reader sees.
  */
-export function webStream(body: ResponseBody, options: { limit?: number; tooLarge?: () => Error; mapError?: (error: unknown) => unknown } = {}): ReadableStream<Uint8Array> {
+export function webStream(
+  body: ResponseBody,
+  options: { limit?: number; tooLarge?: () => Error; mapError?: (error: unknown) => unknown } = {},
+): ReadableStream<Uint8Array> {
   const { limit, tooLarge, mapError } = options;
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let size = 0;

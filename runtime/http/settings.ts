@@ -216,7 +216,12 @@ export function resolveSettings(settings: ClientSettings): ResolvedSettings {
   const retryBaseDelayMs = settings.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs;
   check(Number.isFinite(retryBaseDelayMs) && retryBaseDelayMs >= 0, "retryBaseDelayMs", "a number >= 0", retryBaseDelayMs);
   const maxRetryDelayMs = settings.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
-  check(Number.isFinite(maxRetryDelayMs) && maxRetryDelayMs >= 0 && maxRetryDelayMs <= MAX_TIMER_MS, "maxRetryDelayMs", `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, maxRetryDelayMs);
+  check(
+    Number.isFinite(maxRetryDelayMs) && maxRetryDelayMs >= 0 && maxRetryDelayMs <= MAX_TIMER_MS,
+    "maxRetryDelayMs",
+    `a number of milliseconds from 0 to ${MAX_TIMER_MS}`,
+    maxRetryDelayMs,
+  );
   const maxResponseBytes = settings.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
   check(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 1, "maxResponseBytes", "an integer >= 1", maxResponseBytes);
   const maxErrorBodyBytes = settings.maxErrorBodyBytes ?? DEFAULTS.maxErrorBodyBytes;
@@ -234,7 +239,8 @@ export function resolveSettings(settings: ClientSettings): ResolvedSettings {
   // Prefect: `api_url.startswith(PREFECT_CLOUD_API_URL)`; we also want a segment boundary (…/api vs …/apix).
   const serverType = baseUrl === cloudApiUrl || baseUrl.startsWith(`${cloudApiUrl}/`) ? "cloud" : "server";
   const isPrefect = settings.apiVersion !== null;
-  if (settings.logger !== undefined) check(typeof settings.logger?.debug === "function", "logger", "an object with a debug(message) method", typeof settings.logger);
+  if (settings.logger !== undefined)
+    check(typeof settings.logger?.debug === "function", "logger", "an object with a debug(message) method", typeof settings.logger);
 
   return {
     baseUrl,
@@ -322,7 +328,11 @@ function readBoolean(source: SettingsSource, name: string): boolean | undefined 
 function readStatusCodes(source: SettingsSource, name: string): number[] | undefined {
   const raw = source.get(name);
   if (raw === undefined) return undefined;
-  const items = raw.replace(/^\[|\]$/g, "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  const items = raw
+    .replace(/^\[|\]$/g, "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
   return items.map((item) => {
     const code = Number(item);
     if (!Number.isInteger(code) || code < 100 || code > 599) throw envError(source, name, "comma-separated HTTP status codes such as 404,429", raw);
@@ -341,14 +351,20 @@ function readHeaders(source: SettingsSource, name: string): Record<string, strin
     parsed = JSON.parse(raw);
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new ClientSettingsError(`Invalid value for ${label}: not valid JSON${position ? ` (at character ${position})` : ""}; ${expected} (value not shown).`);
+    throw new ClientSettingsError(
+      `Invalid value for ${label}: not valid JSON${position ? ` (at character ${position})` : ""}; ${expected} (value not shown).`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ClientSettingsError(`Invalid value for ${label}: ${expected}, got ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : `a ${typeof parsed}`} (value not shown).`);
+    throw new ClientSettingsError(
+      `Invalid value for ${label}: ${expected}, got ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : `a ${typeof parsed}`} (value not shown).`,
+    );
   }
   for (const [header, value] of Object.entries(parsed)) {
     if (typeof value !== "string") {
-      throw new ClientSettingsError(`Invalid value for ${label}: the value of ${JSON.stringify(header.slice(0, 64))} must be a string, not ${value === null ? "null" : typeof value} (value not shown).`);
+      throw new ClientSettingsError(
+        `Invalid value for ${label}: the value of ${JSON.stringify(header.slice(0, 64))} must be a string, not ${value === null ? "null" : typeof value} (value not shown).`,
+      );
     }
   }
   return parsed as Record<string, string>;
@@ -383,7 +399,9 @@ export function settingsFromEnv(env: Env = process.env, options: SettingsFromEnv
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ClientSettingsError(`Invalid value for ${source.label("PREFECT_API_URL")}: expected an http(s) URL such as http://127.0.0.1:4200/api, got ${urlForMessage(baseUrl)}.`);
+    throw new ClientSettingsError(
+      `Invalid value for ${source.label("PREFECT_API_URL")}: expected an http(s) URL such as http://127.0.0.1:4200/api, got ${urlForMessage(baseUrl)}.`,
+    );
   }
   const problem = baseUrlProblem(url);
   if (problem) throw new ClientSettingsError(`Invalid value for ${source.label("PREFECT_API_URL")}: ${urlForMessage(baseUrl)} ${problem}.`);
@@ -408,7 +426,9 @@ export function settingsFromEnv(env: Env = process.env, options: SettingsFromEnv
     try {
       new URL(cloudApiUrl);
     } catch {
-      throw new ClientSettingsError(`Invalid value for ${source.label("PREFECT_CLOUD_API_URL")}: expected an http(s) URL such as ${PREFECT_CLOUD_API_URL}, got ${urlForMessage(cloudApiUrl)}.`);
+      throw new ClientSettingsError(
+        `Invalid value for ${source.label("PREFECT_CLOUD_API_URL")}: expected an http(s) URL such as ${PREFECT_CLOUD_API_URL}, got ${urlForMessage(cloudApiUrl)}.`,
+      );
     }
     settings.cloudApiUrl = cloudApiUrl;
   }
@@ -429,7 +449,12 @@ export function settingsFromEnv(env: Env = process.env, options: SettingsFromEnv
   const maxRetryDelaySeconds = readNumber(source, "INJECT_CLIENT_MAX_RETRY_DELAY");
   if (maxRetryDelaySeconds !== undefined) {
     if (maxRetryDelaySeconds * 1000 > MAX_TIMER_MS) {
-      throw envError(source, "INJECT_CLIENT_MAX_RETRY_DELAY", `a number of seconds from 0 to ${Math.floor(MAX_TIMER_MS / 1000)}`, String(maxRetryDelaySeconds));
+      throw envError(
+        source,
+        "INJECT_CLIENT_MAX_RETRY_DELAY",
+        `a number of seconds from 0 to ${Math.floor(MAX_TIMER_MS / 1000)}`,
+        String(maxRetryDelaySeconds),
+      );
     }
     settings.maxRetryDelayMs = maxRetryDelaySeconds * 1000;
   }

@@ -20,7 +20,9 @@ export function readCertFile(path: string, label: string): string {
     throw new ClientSettingsError(`Cannot read the CA certificate file ${JSON.stringify(path)} named by ${label} (${code}).`);
   }
   if (!CERTIFICATE.test(text)) {
-    throw new ClientSettingsError(`The CA certificate file ${JSON.stringify(path)} named by ${label} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+    throw new ClientSettingsError(
+      `The CA certificate file ${JSON.stringify(path)} named by ${label} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    );
   }
   return text;
 }

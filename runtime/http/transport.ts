@@ -117,7 +117,14 @@ export class HttpTransport {
   /** Prefect retries refused connections only to a server that has answered before. */
   #answeredBefore = false;
 
-  constructor(agent: Dispatcher, shareHeaders: boolean, settings: ResolvedSettings, csrf: CsrfSession, isClosed: () => boolean, attribution?: Attribution) {
+  constructor(
+    agent: Dispatcher,
+    shareHeaders: boolean,
+    settings: ResolvedSettings,
+    csrf: CsrfSession,
+    isClosed: () => boolean,
+    attribution?: Attribution,
+  ) {
     this.#agent = agent;
     this.#shareHeaders = shareHeaders;
     this.#attribution = attribution;
@@ -206,7 +213,8 @@ export class HttpTransport {
         release?.();
         let failure = isDeadline(controller) ? "timeout" : classifyNetworkError(error);
         if (failure === "connect" && !this.#answeredBefore) failure = undefined;
-        if (failure === undefined || retries >= maxRetries || callerSignal?.aborted || this.#isClosed()) throw this.#failure(error, attempt, callerSignal);
+        if (failure === undefined || retries >= maxRetries || callerSignal?.aborted || this.#isClosed())
+          throw this.#failure(error, attempt, callerSignal);
         retries++;
         const delay = retryDelayMs(retries, null, settings.retryBaseDelayMs, settings.retryJitterFactor, Math.random, settings.maxRetryDelayMs);
         if (requestEvents.hasSubscribers || settings.logger) this.#announceRetry(method, url, attempt.attempts, maxRetries + 1, delay, { error });
@@ -241,7 +249,15 @@ export class HttpTransport {
         if ("refused" in hop) {
           responseBody.on("error", noop).destroy();
           release?.();
-          throw new HTTPRedirectError({ method, url, attempts: attempt.attempts, status, fromOrigin: origin, toOrigin: hop.toOrigin, reason: hop.refused });
+          throw new HTTPRedirectError({
+            method,
+            url,
+            attempts: attempt.attempts,
+            status,
+            fromOrigin: origin,
+            toOrigin: hop.toOrigin,
+            reason: hop.refused,
+          });
         }
         // A body that can be read only once cannot go along: the caller gets the redirect as a status error.
         if (!hop.dropBody && !replayable) return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
@@ -272,14 +288,24 @@ export class HttpTransport {
         return { status, headers: responseHeaders, method, url, attempts: attempt.attempts, body: undefined, text };
       }
 
-      if (!settings.retryCodes.has(status)) return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
+      if (!settings.retryCodes.has(status))
+        return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
       const maintenance = maintenanceWaits < MAX_MAINTENANCE_WAITS && headerText(responseHeaders["prefect-maintenance"]) === "true";
       // Unlike Prefect: no sleep after the last attempt.
-      if (!maintenance && retries >= maxRetries) return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
+      if (!maintenance && retries >= maxRetries)
+        return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
       const retryNumber = maintenance ? Math.max(retries, 1) : retries + 1;
-      const delay = retryDelayMs(retryNumber, headerText(responseHeaders["retry-after"]), settings.retryBaseDelayMs, settings.retryJitterFactor, Math.random, settings.maxRetryDelayMs);
+      const delay = retryDelayMs(
+        retryNumber,
+        headerText(responseHeaders["retry-after"]),
+        settings.retryBaseDelayMs,
+        settings.retryJitterFactor,
+        Math.random,
+        settings.maxRetryDelayMs,
+      );
       // Retry-After asks for longer than maxRetryDelayMs: the caller gets the status error now (client.ts names the delay).
-      if (delay === Number.POSITIVE_INFINITY) return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
+      if (delay === Number.POSITIVE_INFINITY)
+        return this.#errorResponse(status, responseHeaders, responseBody, declared, attempt, release, callerSignal);
       if (maintenance) maintenanceWaits++;
       else retries = retryNumber;
       await discardBody(responseBody, this.#errorBodyLimit, declared);
@@ -290,7 +316,14 @@ export class HttpTransport {
   }
 
   /** A retry event on the request channel and a debug line for the logger, before the wait. */
-  #announceRetry(method: string, url: string, attempt: number, maxAttempts: number, delayMs: number, cause: { status: number } | { error: unknown }): void {
+  #announceRetry(
+    method: string,
+    url: string,
+    attempt: number,
+    maxAttempts: number,
+    delayMs: number,
+    cause: { status: number } | { error: unknown },
+  ): void {
     const event: RetryEvent = { type: "retry", phase: "request", method, url, attempt, maxAttempts, delayMs, ...cause };
     if (requestEvents.hasSubscribers) requestEvents.publish(event);
     this.#settings.logger?.debug(retryLine(event));
@@ -310,7 +343,13 @@ export class HttpTransport {
     return { status, headers, method: attempt.method, url: attempt.url, attempts: attempt.attempts, body: undefined, text };
   }
 
-  async #readErrorBody(body: ResponseBody, declared: number | undefined, attempt: Attempt, release: (() => void) | undefined, callerSignal: AbortSignal | undefined): Promise<string> {
+  async #readErrorBody(
+    body: ResponseBody,
+    declared: number | undefined,
+    attempt: Attempt,
+    release: (() => void) | undefined,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<string> {
     try {
       return await readTextUpTo(body, this.#errorBodyLimit, declared);
     } catch (error) {
@@ -326,7 +365,8 @@ export class HttpTransport {
     if (this.#isClosed()) return new ClientClosedError();
     const { method, url, attempts } = attempt;
     if (isDeadline(attempt.controller)) return new HTTPTimeoutError({ method, url, attempts, cause: attempt.controller!.signal.reason });
-    if (error instanceof BodyTooLargeError || exceededResponseSize(error)) return new ResponseTooLargeError({ method, url, attempts, cause: error, limit: this.#settings.maxResponseBytes });
+    if (error instanceof BodyTooLargeError || exceededResponseSize(error))
+      return new ResponseTooLargeError({ method, url, attempts, cause: error, limit: this.#settings.maxResponseBytes });
     const init = { method, url, attempts, cause: error };
     return classifyNetworkError(error) === "timeout" ? new HTTPTimeoutError(init) : new HTTPRequestError(init);
   }
@@ -370,6 +410,7 @@ export function describeCause(event: Pick<RetryEvent, "status" | "error">): stri
 /** "GET http://…/flows/: attempt 1/6 failed with HTTP 503; retrying in 2.0 s", like Prefect's debug line per retry. */
 export function retryLine(event: RetryEvent): string {
   const seconds = (event.delayMs / 1000).toFixed(1);
-  if (event.phase === "connect") return `connect to ${event.url}: attempt ${event.attempt}/${event.maxAttempts} failed ${describeCause(event)}; retrying in ${seconds} s`;
+  if (event.phase === "connect")
+    return `connect to ${event.url}: attempt ${event.attempt}/${event.maxAttempts} failed ${describeCause(event)}; retrying in ${seconds} s`;
   return `${event.method} ${event.url}: attempt ${event.attempt}/${event.maxAttempts} failed ${describeCause(event)}; retrying in ${seconds} s`;
 }

@@ -9,13 +9,19 @@ type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 205 | 206 | 207 | 208 | 226 |
 export type ResponseBody<Op> = Op extends { responses: infer Responses }
   ? {
       [Status in keyof Responses & SuccessStatus]: Responses[Status] extends { content: infer Content }
-        ? [Content] extends [never] ? undefined : Json<Content>
+        ? [Content] extends [never]
+          ? undefined
+          : Json<Content>
         : undefined;
     }[keyof Responses & SuccessStatus]
   : never;
 
 /** The JSON request body an operation takes (`never` when it takes none). */
-export type RequestBody<Op> = Op extends { requestBody?: infer Body } ? (NonNullable<Body> extends { content: infer Content } ? Json<Content> : never) : never;
+export type RequestBody<Op> = Op extends { requestBody?: infer Body }
+  ? NonNullable<Body> extends { content: infer Content }
+    ? Json<Content>
+    : never
+  : never;
 
 /** An operation's path parameters, by name. */
 export type PathParams<Op> = Op extends { parameters: { path?: infer Path } } ? NonNullable<Path> : never;

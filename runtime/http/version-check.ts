@@ -33,7 +33,10 @@ export function checkServerVersion(baseUrl: string, version: unknown): void {
   const major = typeof version === "string" ? /^v?(\d+)\./.exec(version.trim())?.[1] : undefined;
   const hint = "set PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED=false (serverVersionCheck: false) to skip this check";
   if (major === undefined) {
-    throw new ServerVersionError(`GET ${baseUrl}/admin/version answered ${shown}, not a Prefect version; is PREFECT_API_URL a Prefect server? (${hint})`, String(version));
+    throw new ServerVersionError(
+      `GET ${baseUrl}/admin/version answered ${shown}, not a Prefect version; is PREFECT_API_URL a Prefect server? (${hint})`,
+      String(version),
+    );
   }
   if (Number(major) !== PREFECT_SERVER_MAJOR) {
     throw new ServerVersionError(

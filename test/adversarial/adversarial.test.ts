@@ -50,7 +50,8 @@ async function generate(name: string, spec: Record<string, unknown>): Promise<vo
   writeFileSync(input, JSON.stringify(spec, null, 1));
   const out = path.join(dir, "client");
   const run = await runNode([OUR_CLI, "generate", "--input", input, "--out", out], { timeoutMs: TIMEOUT_MS });
-  const result: StepResult = run.code === 0 ? { ok: true, ms: run.ms } : { ok: false, failure: run.timedOut ? "timeout" : "error", error: run.stderr, ms: run.ms };
+  const result: StepResult =
+    run.code === 0 ? { ok: true, ms: run.ms } : { ok: false, failure: run.timedOut ? "timeout" : "error", error: run.stderr, ms: run.ms };
   const read = (file: string) => {
     try {
       return readFileSync(path.join(out, file), "utf8");
@@ -70,7 +71,9 @@ function get(name: string): Generated {
 }
 
 function diagnosticsUnder(name: string): string[] {
-  return check.diagnostics.filter((diagnostic) => diagnostic.file.startsWith(`${name}/`)).map((d) => `${d.file}(${d.line}): ${d.code}: ${d.message.slice(0, 200)}`);
+  return check.diagnostics
+    .filter((diagnostic) => diagnostic.file.startsWith(`${name}/`))
+    .map((d) => `${d.file}(${d.line}): ${d.code}: ${d.message.slice(0, 200)}`);
 }
 
 beforeAll(async () => {
@@ -80,8 +83,24 @@ beforeAll(async () => {
   await Promise.all([generate("nasty-3.0", nastySpec()), generate("nasty-3.1", nastySpec31())]);
   await Promise.all([
     generate("many-operations", manyOperationsSpec(MANY)),
-    generate("control", { openapi: "3.0.3", info: { title: "Control", version: "1" }, paths: { "/pets/{id}": { get: { operationId: "getPet", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { 204: { description: "none" } } } } } }),
-    generate("digit-title", { openapi: "3.0.3", info: { title: "1Password Connect", version: "1" }, paths: { "/items": { get: { responses: { 204: { description: "none" } } } } } }),
+    generate("control", {
+      openapi: "3.0.3",
+      info: { title: "Control", version: "1" },
+      paths: {
+        "/pets/{id}": {
+          get: {
+            operationId: "getPet",
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            responses: { 204: { description: "none" } },
+          },
+        },
+      },
+    }),
+    generate("digit-title", {
+      openapi: "3.0.3",
+      info: { title: "1Password Connect", version: "1" },
+      paths: { "/items": { get: { responses: { 204: { description: "none" } } } } },
+    }),
   ]);
   // Only the generated clients are checked (the specs' .json files are not .ts).
   check = await typecheck(SCRATCH, TIMEOUT_MS);
@@ -107,11 +126,30 @@ describe.each(["nasty-3.0", "nasty-3.1"])("a spec full of hostile text (%s)", (n
 
   it("gives every operation a valid, distinct method name, reserved words and object members included", () => {
     const { methods } = checkGeneratedShape(get(name).index);
-    const operations = Object.values(nastySpec().paths as Record<string, object>).reduce<number>((count, item) => count + Object.keys(item).filter((key) => key !== "parameters").length, 0);
+    const operations = Object.values(nastySpec().paths as Record<string, object>).reduce<number>(
+      (count, item) => count + Object.keys(item).filter((key) => key !== "parameters").length,
+      0,
+    );
     expect(methods).toHaveLength(operations);
     expect(new Set(methods).size).toBe(methods.length);
     for (const method of methods) expect(method).toMatch(/^[A-Za-z_$][A-Za-z0-9_$]*$/);
-    const forbidden = ["constructor", "__proto__", "prototype", "then", "request", "open", "closed", "api", "toString", "valueOf", "hasOwnProperty", "delete", "class", "new", "function"];
+    const forbidden = [
+      "constructor",
+      "__proto__",
+      "prototype",
+      "then",
+      "request",
+      "open",
+      "closed",
+      "api",
+      "toString",
+      "valueOf",
+      "hasOwnProperty",
+      "delete",
+      "class",
+      "new",
+      "function",
+    ];
     for (const word of forbidden) expect(methods).not.toContain(word);
     // Every hostile operationId still gets a method (none is dropped for its name).
     expect(NASTY_OPERATION_IDS.length).toBeLessThan(operations);
@@ -129,7 +167,9 @@ describe.each(["nasty-3.0", "nasty-3.1"])("a spec full of hostile text (%s)", (n
     const { dir } = get(name);
     const module = (await import(pathToFileURL(path.join(dir, "client/index.ts")).href)) as Record<string, unknown>;
     expect(Object.keys(globalThis).filter((key) => key.includes("PWNED"))).toEqual([]);
-    const Client = Object.values(module).find((value) => typeof value === "function") as new (settings: object) => Record<string, unknown> & AsyncDisposable;
+    const Client = Object.values(module).find((value) => typeof value === "function") as new (
+      settings: object,
+    ) => Record<string, unknown> & AsyncDisposable;
     await using client = new Client({ baseUrl: "http://127.0.0.1:9" });
     expect(Object.getPrototypeOf(client)).toBe(Client.prototype);
     for (const method of checkGeneratedShape(get(name).index).methods) expect(typeof client[method], method).toBe("function");
@@ -150,7 +190,9 @@ describe("path parameters with hostile names", () => {
     await once(server, "listening");
     try {
       const module = (await import(pathToFileURL(path.join(dir, "client/index.ts")).href)) as Record<string, unknown>;
-      const Client = Object.values(module).find((value) => typeof value === "function") as new (settings: object) => Record<string, (...args: unknown[]) => Promise<unknown>> & AsyncDisposable;
+      const Client = Object.values(module).find((value) => typeof value === "function") as new (
+        settings: object,
+      ) => Record<string, (...args: unknown[]) => Promise<unknown>> & AsyncDisposable;
       await using client = new Client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxRetries: 0 });
       const method = checkGeneratedShape(index).methods.find((name) => name.startsWith("getParams"))!;
       // One argument per placeholder of the path (the methods may take `...args`, so not `fn.length`).

@@ -61,7 +61,8 @@ function checkMethodBody(method: ts.MethodDeclaration, file: ts.SourceFile, prob
     problems.push(`${where}: calls ${text(callee, file)}, not this.request`);
   }
   const [method_, route, input, options, ...rest] = call.arguments;
-  if (rest.length > 0 || !method_ || !route || !input || !options) problems.push(`${where}: this.request takes 4 arguments, not ${call.arguments.length}`);
+  if (rest.length > 0 || !method_ || !route || !input || !options)
+    problems.push(`${where}: this.request takes 4 arguments, not ${call.arguments.length}`);
   if (method_ && !ts.isStringLiteral(method_)) problems.push(`${where}: the HTTP method is not a string literal`);
   if (route && !ts.isStringLiteral(route)) problems.push(`${where}: the path is not a string literal`);
   if (options && !(ts.isIdentifier(options) && options.text === "options")) problems.push(`${where}: the last argument is not \`options\``);
@@ -71,11 +72,18 @@ function checkMethodBody(method: ts.MethodDeclaration, file: ts.SourceFile, prob
   } else if (input && ts.isObjectLiteralExpression(input)) {
     for (const property of input.properties) {
       if (ts.isShorthandPropertyAssignment(property) && property.name.text === "body" && parameterNames.has("body")) continue;
-      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === "path" && ts.isObjectLiteralExpression(property.initializer)) {
+      if (
+        ts.isPropertyAssignment(property) &&
+        ts.isIdentifier(property.name) &&
+        property.name.text === "path" &&
+        ts.isObjectLiteralExpression(property.initializer)
+      ) {
         for (const field of property.initializer.properties) {
           const value = ts.isShorthandPropertyAssignment(field) ? field.name : ts.isPropertyAssignment(field) ? field.initializer : undefined;
-          if (!value || !ts.isIdentifier(value) || !parameterNames.has(value.text)) problems.push(`${where}: a path field is not one of the parameters: ${text(field, file)}`);
-          if (ts.isPropertyAssignment(field) && !(ts.isIdentifier(field.name) || ts.isStringLiteral(field.name))) problems.push(`${where}: a computed path key: ${text(field, file)}`);
+          if (!value || !ts.isIdentifier(value) || !parameterNames.has(value.text))
+            problems.push(`${where}: a path field is not one of the parameters: ${text(field, file)}`);
+          if (ts.isPropertyAssignment(field) && !(ts.isIdentifier(field.name) || ts.isStringLiteral(field.name)))
+            problems.push(`${where}: a computed path key: ${text(field, file)}`);
         }
         continue;
       }
@@ -103,7 +111,10 @@ function isData(node: ts.Expression): boolean {
     return inner.properties.every(
       (property) =>
         ts.isPropertyAssignment(property) &&
-        (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) || ts.isNumericLiteral(property.name) || (ts.isComputedPropertyName(property.name) && ts.isStringLiteral(property.name.expression))) &&
+        (ts.isIdentifier(property.name) ||
+          ts.isStringLiteral(property.name) ||
+          ts.isNumericLiteral(property.name) ||
+          (ts.isComputedPropertyName(property.name) && ts.isStringLiteral(property.name.expression))) &&
         isData(property.initializer),
     );
   }
@@ -121,7 +132,8 @@ function classCode(reference: string): string[] {
   const blocks: string[] = [];
   for (const statement of file.statements) {
     if (ts.isClassDeclaration(statement) && statement.name) {
-      for (const member of statement.members) if (ts.isClassStaticBlockDeclaration(member)) blocks.push(normaliseCode(member.getText(file), statement.name.text));
+      for (const member of statement.members)
+        if (ts.isClassStaticBlockDeclaration(member)) blocks.push(normaliseCode(member.getText(file), statement.name.text));
     }
   }
   return blocks;
@@ -145,7 +157,13 @@ export function checkGeneratedShape(source: string, options: { canary?: string; 
     if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
       if (MODULES.has(statement.moduleSpecifier.text) && statement.importClause && !statement.importClause.name) continue;
     } else if (ts.isExportDeclaration(statement)) {
-      if (statement.isTypeOnly && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) && MODULES.has(statement.moduleSpecifier.text)) continue;
+      if (
+        statement.isTypeOnly &&
+        statement.moduleSpecifier &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        MODULES.has(statement.moduleSpecifier.text)
+      )
+        continue;
     } else if (ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) {
       continue; // types run nothing; their identifiers went through checkTokens
     } else if (ts.isVariableStatement(statement)) {
@@ -153,7 +171,11 @@ export function checkGeneratedShape(source: string, options: { canary?: string; 
       const nonData = declarations.filter((declaration) => !declaration.initializer || !isData(declaration.initializer));
       if (nonData.length === 0) {
         for (const declaration of declarations) {
-          if (ts.isIdentifier(declaration.name) && declaration.name.text === "operations" && ts.isObjectLiteralExpression(unwrap(declaration.initializer!))) {
+          if (
+            ts.isIdentifier(declaration.name) &&
+            declaration.name.text === "operations" &&
+            ts.isObjectLiteralExpression(unwrap(declaration.initializer!))
+          ) {
             for (const property of (unwrap(declaration.initializer!) as ts.ObjectLiteralExpression).properties) {
               if (property.name && ts.isIdentifier(property.name)) methods.push(property.name.text);
               else problems.push(`an operations entry whose name is not an identifier: ${text(property, file)}`);
@@ -167,12 +189,14 @@ export function checkGeneratedShape(source: string, options: { canary?: string; 
     } else if (ts.isClassDeclaration(statement) && statement.name && className === undefined) {
       className = statement.name.text;
       const heritage = statement.heritageClauses?.[0]?.types[0];
-      if (statement.heritageClauses?.length !== 1 || !heritage || heritage.getText(file) !== "OpenAPIClient<paths>") problems.push(`the class does not extend OpenAPIClient<paths>`);
+      if (statement.heritageClauses?.length !== 1 || !heritage || heritage.getText(file) !== "OpenAPIClient<paths>")
+        problems.push(`the class does not extend OpenAPIClient<paths>`);
       let constructors = 0;
       for (const member of statement.members) {
         if (ts.isConstructorDeclaration(member)) {
           constructors += 1;
-          if (member.body?.getText(file).replace(/\s+/g, " ") !== "{ super({ ...defaults, ...settings }); }") problems.push(`the constructor is not the generator's`);
+          if (member.body?.getText(file).replace(/\s+/g, " ") !== "{ super({ ...defaults, ...settings }); }")
+            problems.push(`the constructor is not the generator's`);
           continue;
         }
         if (ts.isClassStaticBlockDeclaration(member)) {
@@ -187,10 +211,12 @@ export function checkGeneratedShape(source: string, options: { canary?: string; 
           }
           const isStatic = member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true;
           if (isStatic && member.name.text === "fromEnv") {
-            if (member.body?.getText(file).replace(/\s+/g, " ") !== `{ return new ${className}(settingsFromEnv()); }`) problems.push("fromEnv is not the generator's");
+            if (member.body?.getText(file).replace(/\s+/g, " ") !== `{ return new ${className}(settingsFromEnv()); }`)
+              problems.push("fromEnv is not the generator's");
             continue;
           }
-          if (isStatic || !member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword)) problems.push(`method ${member.name.text} is not an async instance method`);
+          if (isStatic || !member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword))
+            problems.push(`method ${member.name.text} is not an async instance method`);
           methods.push(member.name.text);
           checkMethodBody(member, file, problems);
           continue;
@@ -199,7 +225,11 @@ export function checkGeneratedShape(source: string, options: { canary?: string; 
       }
       if (constructors !== 1) problems.push(`${constructors} constructors`);
       continue;
-    } else if (ts.isExpressionStatement(statement) && className && statement.getText(file) === `setDefaultClientFactory(() => ${className}.fromEnv());`) {
+    } else if (
+      ts.isExpressionStatement(statement) &&
+      className &&
+      statement.getText(file) === `setDefaultClientFactory(() => ${className}.fromEnv());`
+    ) {
       continue;
     }
     problems.push(`an unexpected top-level statement: ${text(statement, file)}`);
@@ -214,8 +244,13 @@ export function checkDeclarationShape(source: string, canary = "PWNED"): string[
   const file = ts.createSourceFile("types.d.ts", source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   problems.push(...parseDiagnostics(file).map((message) => `parse error: ${message}`));
   for (const statement of file.statements) {
-    const typeImport = ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly === true && ts.isStringLiteral(statement.moduleSpecifier) && MODULES.has(statement.moduleSpecifier.text);
-    if (!(typeImport || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement))) problems.push(`an unexpected statement in a declaration file: ${text(statement, file)}`);
+    const typeImport =
+      ts.isImportDeclaration(statement) &&
+      statement.importClause?.isTypeOnly === true &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      MODULES.has(statement.moduleSpecifier.text);
+    if (!(typeImport || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)))
+      problems.push(`an unexpected statement in a declaration file: ${text(statement, file)}`);
   }
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node) && node.text.includes(canary)) problems.push(`an identifier carries spec text: ${node.text.slice(0, 80)}`);

@@ -20,7 +20,13 @@ describe("bench statistics", () => {
   });
 
   it("renders a markdown table row per result", () => {
-    const text = markdownTable({ headers: ["tool", "time"], rows: [["ours", "1.0 s"], ["peer", "2.0 s"]] } as never);
+    const text = markdownTable({
+      headers: ["tool", "time"],
+      rows: [
+        ["ours", "1.0 s"],
+        ["peer", "2.0 s"],
+      ],
+    } as never);
     expect(text.split("\n")).toEqual(["| tool | time |", "|---|---|", "| ours | 1.0 s |", "| peer | 2.0 s |"]);
   });
 

@@ -54,8 +54,11 @@ console.log(JSON.stringify(await client.getThing(42)));
       );
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const run = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
-        execFile(path.join(REPO, "node_modules/.bin/tsx"), ["main.ts"], { cwd: runDir, env: { ...process.env, BASE_URL: baseUrl } }, (_error, stdout, stderr) =>
-          resolve({ stdout, stderr }),
+        execFile(
+          path.join(REPO, "node_modules/.bin/tsx"),
+          ["main.ts"],
+          { cwd: runDir, env: { ...process.env, BASE_URL: baseUrl } },
+          (_error, stdout, stderr) => resolve({ stdout, stderr }),
         ),
       );
       expect(run.stderr).toBe("");

@@ -26,7 +26,8 @@ describe("class names", () => {
     expect(classNameFromTitle("Prefect REST API")).toBe("PrefectRestApiClient");
     expect(classNameFromTitle("")).toBe("ApiClient");
     expect(classNameFromTitle("???")).toBe("ApiClient");
-    for (const title of ["1Password Connect", "42", "Operation", "OpenAPI Client"]) expect(classNameProblem(classNameFromTitle(title)), title).toBeUndefined();
+    for (const title of ["1Password Connect", "42", "Operation", "OpenAPI Client"])
+      expect(classNameProblem(classNameFromTitle(title)), title).toBeUndefined();
   });
 
   it("refuses an explicit name that is not an identifier, a reserved word or a name the module uses", () => {
@@ -45,10 +46,7 @@ describe("class names", () => {
 
 describe("specs refused in one line", () => {
   const cases: Array<[string, string]> = [
-    [
-      "circular-ref.json",
-      'circular $ref: "#/components/parameters/Loop" refers back to itself (at <spec>#/components/parameters/Loop/$ref)',
-    ],
+    ["circular-ref.json", 'circular $ref: "#/components/parameters/Loop" refers back to itself (at <spec>#/components/parameters/Loop/$ref)'],
     [
       "duplicate-operation-id.json",
       'every operation must have a unique `operationId`: "constructor" is the operationId of GET /a (#/paths/~1a/get/operationId) and of GET /b (at <spec>#/paths/~1b/get/operationId)',
@@ -86,11 +84,16 @@ describe("a path placeholder that no parameter declares", () => {
     const { document } = await loadSpec(UNDECLARED);
     const operations = modelOperations(document);
     expect(operations.map((operation) => operation.pathParameters.map(({ name, declared }) => [name, declared]))).toEqual([
-      [["shop", true], ["item", false]],
+      [
+        ["shop", true],
+        ["item", false],
+      ],
       [["id", false]],
     ]);
     const methods = emitClient({ className: "C", operations, profile: PROFILES.generic, title: "t", header: "" })["methods.ts"];
-    expect(methods).toContain('putItem(\n    shop: paths["/shops/{shop}/items/{item}"]["put"]["parameters"]["path"]["shop"],\n    item: string | number,\n    body:');
+    expect(methods).toContain(
+      'putItem(\n    shop: paths["/shops/{shop}/items/{item}"]["put"]["parameters"]["path"]["shop"],\n    item: string | number,\n    body:',
+    );
     expect(methods).toContain("getThing(\n    id: string | number,\n    options?: CallOptions<never>,\n  )");
   });
 });

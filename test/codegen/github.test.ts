@@ -18,7 +18,9 @@ describe("GitHub's spec", () => {
     const options = { input: GITHUB_SPEC, className: "GitHubClient" };
     const generated = await generateInto(out, options);
     const spec = JSON.parse(readFileSync(GITHUB_SPEC, "utf8")) as { paths: Record<string, Record<string, unknown>> };
-    const operations = Object.values(spec.paths).flatMap((item) => Object.keys(item).filter((key) => ["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(key)));
+    const operations = Object.values(spec.paths).flatMap((item) =>
+      Object.keys(item).filter((key) => ["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(key)),
+    );
     expect(generated.operations).toBe(operations.length);
     expect([...generated.files.keys()]).toEqual(["index.ts", "methods.ts", "types.ts"]);
 

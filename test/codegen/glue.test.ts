@@ -64,8 +64,11 @@ console.log(JSON.stringify(results));
 `,
     );
     const output = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      execFile(path.join(REPO, "node_modules/.bin/tsx"), ["main.ts"], { cwd: dir, env: { ...process.env, BASE_URL: baseUrl } }, (error, stdout, stderr) =>
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      execFile(
+        path.join(REPO, "node_modules/.bin/tsx"),
+        ["main.ts"],
+        { cwd: dir, env: { ...process.env, BASE_URL: baseUrl } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
       ),
     );
     expect(output.stderr).toBe("");

@@ -70,7 +70,10 @@ beforeAll(() => {
   // An example's externalValue is read like a $ref (Redocly inlines it): the same rule applies.
   writeFileSync(
     path.join(specDir, "escape-external-value.yaml"),
-    specWithRef("#/components/schemas/Thing", ["components:", "  schemas:", "    Thing: { type: string }", "  examples:", "    leak: { externalValue: ../outside/secret.yaml }"].join("\n")),
+    specWithRef(
+      "#/components/schemas/Thing",
+      ["components:", "  schemas:", "    Thing: { type: string }", "  examples:", "    leak: { externalValue: ../outside/secret.yaml }"].join("\n"),
+    ),
   );
   // A link inside the folder to a file inside the folder is fine.
   symlinkSync(path.join(specDir, "shared.yaml"), path.join(specDir, "linked-shared.yaml"));
@@ -87,7 +90,9 @@ describe("YAML aliases and document size", () => {
     const bomb = path.join(HOSTILE, "alias-bomb.yaml");
     expect(readFileSync(bomb).length).toBeLessThan(700);
     const line = await refusal(loadSpec(bomb));
-    expect(line).toMatch(/^the spec holds more than 4,000,000 values once its YAML aliases are expanded \(an alias bomb\?\) \(at .*alias-bomb\.yaml\)$/);
+    expect(line).toMatch(
+      /^the spec holds more than 4,000,000 values once its YAML aliases are expanded \(an alias bomb\?\) \(at .*alias-bomb\.yaml\)$/,
+    );
   }, 3_000);
 
   it("refuses a YAML alias that contains itself, at once", async () => {
@@ -100,7 +105,9 @@ describe("YAML aliases and document size", () => {
     const file = path.join(specDir, "refers-to-bomb.yaml");
     writeFileSync(file, specWithRef("./bomb-part.yaml#/x-bomb/a"));
     const line = await refusal(loadSpec(file));
-    expect(line).toBe(`the spec and the files it refers to hold more than 4,000,000 values once its YAML aliases are expanded (an alias bomb?) (at ${path.join(specDir, "bomb-part.yaml")})`);
+    expect(line).toBe(
+      `the spec and the files it refers to hold more than 4,000,000 values once its YAML aliases are expanded (an alias bomb?) (at ${path.join(specDir, "bomb-part.yaml")})`,
+    );
   }, 3_000);
 
   it("keeps legitimate anchors, aliases and merge keys working", async () => {
@@ -115,11 +122,17 @@ describe("YAML aliases and document size", () => {
   it("refuses a document nested deeper than the limit in one line (not a stack overflow)", async () => {
     let schema: unknown = { type: "string" };
     for (let i = 0; i < DEFAULT_SPEC_LIMITS.maxDepth; i += 1) schema = { type: "array", items: schema };
-    const spec = { openapi: "3.1.0", info: { title: "Deep", version: "1" }, paths: { "/a": { get: { responses: { "200": { description: "ok", content: { "application/json": { schema } } } } } } } };
+    const spec = {
+      openapi: "3.1.0",
+      info: { title: "Deep", version: "1" },
+      paths: { "/a": { get: { responses: { "200": { description: "ok", content: { "application/json": { schema } } } } } } },
+    };
     const file = path.join(root, "deep.json");
     writeFileSync(file, JSON.stringify(spec));
     const line = await refusal(loadSpec(file));
-    expect(line).toMatch(/^the spec is nested more than 500 levels deep \(at .*deep\.json#\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema(\/items)+\)$/);
+    expect(line).toMatch(
+      /^the spec is nested more than 500 levels deep \(at .*deep\.json#\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema(\/items)+\)$/,
+    );
   });
 
   it("refuses a spec file larger than 64 MiB before reading it", async () => {
@@ -155,7 +168,9 @@ describe("local $refs stay in the spec's folder", () => {
     expect(await refusal(loadSpec(path.join(specDir, "escape-absolute.yaml")))).toMatch(
       new RegExp(`^\\$ref "${outsideSecret.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}#/Secret" is refused: it reads .*, outside the spec's folder`),
     );
-    expect(await refusal(loadSpec(path.join(specDir, "escape-etc.yaml")))).toMatch(/^\$ref "\/etc\/passwd#\/x" is refused: it reads \/etc\/passwd, outside the spec's folder .*escape-etc\.yaml#\/paths\/~1a/);
+    expect(await refusal(loadSpec(path.join(specDir, "escape-etc.yaml")))).toMatch(
+      /^\$ref "\/etc\/passwd#\/x" is refused: it reads \/etc\/passwd, outside the spec's folder .*escape-etc\.yaml#\/paths\/~1a/,
+    );
   });
 
   it("refuses a symlink inside the folder that leads outside it, for a file and for a folder", async () => {
@@ -169,7 +184,9 @@ describe("local $refs stay in the spec's folder", () => {
 
   it("refuses an example's externalValue outside the folder", async () => {
     const line = await refusal(loadSpec(path.join(specDir, "escape-external-value.yaml")));
-    expect(line).toMatch(/^externalValue "\.\.\/outside\/secret\.yaml" is refused: it reads .*outside\/secret\.yaml, outside the spec's folder .*#\/components\/examples\/leak\)$/);
+    expect(line).toMatch(
+      /^externalValue "\.\.\/outside\/secret\.yaml" is refused: it reads .*outside\/secret\.yaml, outside the spec's folder .*#\/components\/examples\/leak\)$/,
+    );
   });
 
   it("keeps split specs working: sub-folders, refs back up inside the folder, links that stay inside", async () => {
@@ -289,7 +306,9 @@ describe("remote $refs stay on the spec's origin", () => {
   it("nor through a redirect of a same-origin ref", async () => {
     const before = bRequests();
     const line = await refusal(loadSpec(`${a.url}/redirected-ref.yaml`));
-    expect(line).toMatch(new RegExp(`^\\$ref "\\./moved\\.yaml#/Thing" is refused: ${a.url}/moved\\.yaml redirects to ${b.url}/thing\\.yaml, not the spec's origin`));
+    expect(line).toMatch(
+      new RegExp(`^\\$ref "\\./moved\\.yaml#/Thing" is refused: ${a.url}/moved\\.yaml redirects to ${b.url}/thing\\.yaml, not the spec's origin`),
+    );
     expect(bRequests()).toBe(before);
   });
 
@@ -309,24 +328,32 @@ describe("remote $refs stay on the spec's origin", () => {
       expect.arrayContaining(["/old-spec.yaml", "/same-origin.yaml", "/thing.yaml"]),
     );
     const line = await refusal(loadSpec(`http://user:s3cret-pw@${a.url.slice("http://".length)}/cross-spec.yaml`));
-    expect(line).toBe(`the spec URL redirects to another origin, ${b.url}/thing.yaml: pass that URL as the input if you trust it (at ${a.url}/cross-spec.yaml)`);
+    expect(line).toBe(
+      `the spec URL redirects to another origin, ${b.url}/thing.yaml: pass that URL as the input if you trust it (at ${a.url}/cross-spec.yaml)`,
+    );
     expect(line).not.toContain("s3cret-pw");
     expect(bRequests()).toBe(before);
   });
 
   it("bounds the spec's response: a huge Content-Length and an endless body", async () => {
-    expect(await refusal(loadSpec(`${a.url}/huge.yaml`))).toBe(`the spec is larger than 64 MiB, the limit for a spec and the files it refers to (at ${a.url}/huge.yaml)`);
+    expect(await refusal(loadSpec(`${a.url}/huge.yaml`))).toBe(
+      `the spec is larger than 64 MiB, the limit for a spec and the files it refers to (at ${a.url}/huge.yaml)`,
+    );
     expect(await refusal(loadSpec(`${a.url}/endless.yaml`, { limits: { maxBytes: 4 * 1024 * 1024 } }))).toBe(
       `the spec is larger than 4 MiB, the limit for a spec and the files it refers to (at ${a.url}/endless.yaml)`,
     );
   });
 
   it("bounds the wait for a body that drips", async () => {
-    expect(await refusal(loadSpec(`${a.url}/drip.yaml`, { limits: { fetchTimeoutMs: 300 } }))).toBe(`cannot read the spec URL: the response did not finish within 0.3 s (at ${a.url}/drip.yaml)`);
+    expect(await refusal(loadSpec(`${a.url}/drip.yaml`, { limits: { fetchTimeoutMs: 300 } }))).toBe(
+      `cannot read the spec URL: the response did not finish within 0.3 s (at ${a.url}/drip.yaml)`,
+    );
     const file = path.join(specDir, "drip-ref.yaml");
     writeFileSync(file, specWithRef(`${a.url}/drip.yaml#/x`));
     expect(await refusal(loadSpec(file, { allowExternalRefs: true, limits: { fetchTimeoutMs: 300 } }))).toMatch(
-      new RegExp(`^Can't resolve \\$ref "${a.url}/drip\\.yaml#/x": Failed to load ${a.url}/drip\\.yaml: the response did not finish within 0\\.3 s \\(at `),
+      new RegExp(
+        `^Can't resolve \\$ref "${a.url}/drip\\.yaml#/x": Failed to load ${a.url}/drip\\.yaml: the response did not finish within 0\\.3 s \\(at `,
+      ),
     );
   });
 });
@@ -345,7 +372,11 @@ function configProject(name: string): { project: string; config: string; entry: 
   writeFileSync(path.join(project, "package.json"), "{}");
   cpSync(path.join(root, "spec"), path.join(project, "openapi/spec"), { recursive: true, verbatimSymlinks: true });
   cpSync(path.join(root, "outside"), path.join(project, "openapi/outside"), { recursive: true });
-  return { project, config: path.join(project, "openapi/specs.json"), entry: { name: "escape", input: "openapi/spec/escape-relative.yaml", out: "generated/escape" } };
+  return {
+    project,
+    config: path.join(project, "openapi/specs.json"),
+    entry: { name: "escape", input: "openapi/spec/escape-relative.yaml", out: "generated/escape" },
+  };
 }
 
 describe('"allowExternalRefs" in the config', () => {
@@ -383,7 +414,9 @@ describe("the CLI", () => {
     const input = path.join(specDir, "escape-relative.yaml");
     const refused = await runCli(["generate", "--input", input, "--out", out]);
     expect(refused.status).toBe(1);
-    expect(oneErrorLine(refused.stderr)).toMatch(/^inject-client: error: \$ref "\.\.\/outside\/secret\.yaml#\/Secret" is refused: .*--allow-external-refs/);
+    expect(oneErrorLine(refused.stderr)).toMatch(
+      /^inject-client: error: \$ref "\.\.\/outside\/secret\.yaml#\/Secret" is refused: .*--allow-external-refs/,
+    );
     const allowed = await runCli(["generate", "--input", input, "--out", out, "--allow-external-refs"]);
     expect(allowed.status, allowed.stderr).toBe(0);
     const index = readFileSync(path.join(out, "index.ts"), "utf8");

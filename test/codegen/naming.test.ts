@@ -13,7 +13,10 @@ import { SPECS } from "./support.js";
 
 function spec(paths: Record<string, Record<string, { operationId?: string }>>): OpenAPI3 {
   const withResponses = Object.fromEntries(
-    Object.entries(paths).map(([route, item]) => [route, Object.fromEntries(Object.entries(item).map(([method, op]) => [method, { ...op, responses: { "204": { description: "ok" } } }]))]),
+    Object.entries(paths).map(([route, item]) => [
+      route,
+      Object.fromEntries(Object.entries(item).map(([method, op]) => [method, { ...op, responses: { "204": { description: "ok" } } }])),
+    ]),
   );
   return { openapi: "3.1.0", info: { title: "t", version: "1" }, paths: withResponses } as OpenAPI3;
 }
@@ -43,14 +46,30 @@ describe("method names", () => {
           "/HTTPStatus": { get: { operationId: "GetHTTPStatus" } },
         }),
       ),
-    ).toEqual({ "get /repos/{owner}/{repo}/contents/{path}": "reposGetContent", "get /pets/{petId}/toys": "getPetsByPetIdToys", "get /HTTPStatus": "getHttpStatus" });
+    ).toEqual({
+      "get /repos/{owner}/{repo}/contents/{path}": "reposGetContent",
+      "get /pets/{petId}/toys": "getPetsByPetIdToys",
+      "get /HTTPStatus": "getHttpStatus",
+    });
   });
 
   it("keeps clear of reserved words and the class's own members", () => {
     const result = names(
-      spec({ "/a": { delete: { operationId: "delete" }, get: { operationId: "request" }, post: { operationId: "constructor" }, put: { operationId: "from_env" } } }),
+      spec({
+        "/a": {
+          delete: { operationId: "delete" },
+          get: { operationId: "request" },
+          post: { operationId: "constructor" },
+          put: { operationId: "from_env" },
+        },
+      }),
     );
-    expect(result).toEqual({ "delete /a": "deleteOperation", "get /a": "requestOperation", "post /a": "constructorOperation", "put /a": "fromEnvOperation" });
+    expect(result).toEqual({
+      "delete /a": "deleteOperation",
+      "get /a": "requestOperation",
+      "post /a": "constructorOperation",
+      "put /a": "fromEnvOperation",
+    });
   });
 
   it("resolves collisions readably and independently of the order of paths in the spec", () => {
@@ -73,7 +92,8 @@ describe("method names", () => {
 
   it("refuses a duplicate operationId, naming both operations whatever their order in the spec", () => {
     const paths = { "/b/x": { get: { operationId: "same" } }, "/a/x": { post: { operationId: "same" } } };
-    const message = "every operation must have a unique `operationId`: \"same\" is the operationId of POST /a/x (#/paths/~1a~1x/post/operationId) and of GET /b/x";
+    const message =
+      'every operation must have a unique `operationId`: "same" is the operationId of POST /a/x (#/paths/~1a~1x/post/operationId) and of GET /b/x';
     expect(() => modelOperations(spec(paths))).toThrow(message);
     expect(() => modelOperations(spec(Object.fromEntries(Object.entries(paths).reverse())))).toThrow(message);
   });
@@ -118,7 +138,17 @@ describe("JSDoc from spec text", () => {
                     : "other",
       );
     };
-    expect(kindsOf("index.ts", files["index.ts"])).toEqual(["import", "import", "import", "export", "export", "const", "const", "interface", "class"]);
+    expect(kindsOf("index.ts", files["index.ts"])).toEqual([
+      "import",
+      "import",
+      "import",
+      "export",
+      "export",
+      "const",
+      "const",
+      "interface",
+      "class",
+    ]);
     // `type WithRequired`: the spec has a required query parameter.
     expect(kindsOf("methods.ts", files["methods.ts"])).toEqual(["import", "import", "type", "interface"]);
     expect(files["methods.ts"]).toContain("console.log('pwned')"); // kept, as text inside the comment

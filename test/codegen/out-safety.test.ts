@@ -3,7 +3,20 @@
 // real processes killed with SIGKILL between the write's steps, and real processes racing into one directory.
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -74,7 +87,14 @@ function entries(dir: string): string[] {
 }
 
 describe.concurrent("refused --out: exit 2, one line, every user file as it was", () => {
-  const cases: Array<{ what: string; out: (s: Scratch) => string; cwd?: (s: Scratch) => string; input?: (s: Scratch) => string; setup?: (s: Scratch) => void; message: RegExp }> = [
+  const cases: Array<{
+    what: string;
+    out: (s: Scratch) => string;
+    cwd?: (s: Scratch) => string;
+    input?: (s: Scratch) => string;
+    setup?: (s: Scratch) => void;
+    message: RegExp;
+  }> = [
     { what: "--out . (the current directory)", out: () => ".", message: /^inject-client: error: refusing --out \.: it is the current directory; / },
     { what: "--out .. (an ancestor of the current directory)", out: () => "..", message: /refusing --out \.\.: it contains the current directory; / },
     {
@@ -86,9 +106,14 @@ describe.concurrent("refused --out: exit 2, one line, every user file as it was"
     {
       what: "--out src (a folder of hand-written code)",
       out: () => "src",
-      message: /refusing --out src: it is not empty and has no \.inject-client-manifest\.json, so inject-client did not write it \(holds deep\/, index\.ts, main\.ts\); pick an empty or new directory, or delete it yourself$/,
+      message:
+        /refusing --out src: it is not empty and has no \.inject-client-manifest\.json, so inject-client did not write it \(holds deep\/, index\.ts, main\.ts\); pick an empty or new directory, or delete it yourself$/,
     },
-    { what: "--out specs (the folder of the input spec)", out: () => "specs", message: /refusing --out specs: it is the folder of the input spec \(.*petstore\.yaml\); / },
+    {
+      what: "--out specs (the folder of the input spec)",
+      out: () => "specs",
+      message: /refusing --out specs: it is the folder of the input spec \(.*petstore\.yaml\); /,
+    },
     {
       what: "--out api (an ancestor of the input spec's folder)",
       input: (s) => path.join(s.project, "api/v1/petstore.yaml"),
@@ -105,7 +130,11 @@ describe.concurrent("refused --out: exit 2, one line, every user file as it was"
     // The refusal comes before the spec is read (this one does not exist), let alone anything written.
     { what: "--out / (the root)", input: () => "missing.yaml", out: () => "/", message: /refusing --out \/: it is the filesystem root; / },
     { what: "--out an existing file", out: () => "notes.txt", message: /^inject-client: error: --out notes\.txt is a file, not a directory$/ },
-    { what: "--out below a file", out: () => "notes.txt/client", message: /^inject-client: error: --out notes\.txt\/client: part of the path is a file, not a directory$/ },
+    {
+      what: "--out below a file",
+      out: () => "notes.txt/client",
+      message: /^inject-client: error: --out notes\.txt\/client: part of the path is a file, not a directory$/,
+    },
   ];
   for (const { what, out, cwd, input, setup, message } of cases) {
     it(what, async () => {
@@ -113,7 +142,10 @@ describe.concurrent("refused --out: exit 2, one line, every user file as it was"
       setup?.(scratch);
       const before = snapshot(scratch.root);
       const spec = input?.(scratch) ?? path.join(scratch.project, "specs/petstore.yaml");
-      const result = await runCli(["generate", "--input", spec, "--out", out(scratch)], { cwd: cwd?.(scratch) ?? scratch.project, env: { HOME: scratch.home } });
+      const result = await runCli(["generate", "--input", spec, "--out", out(scratch)], {
+        cwd: cwd?.(scratch) ?? scratch.project,
+        env: { HOME: scratch.home },
+      });
       expectOneLine(result, 2, message);
       expect(snapshot(scratch.root)).toEqual(before);
       expect(result.stdout).toBe("");
@@ -146,7 +178,12 @@ describe("a directory inject-client wrote", () => {
     const scratch = scratchProject("kept");
     const out = path.join(scratch.project, "src/client");
     expect((await runCli(["generate", "--input", PETSTORE, "--out", out], { cwd: scratch.project })).status).toBe(0);
-    const manifest = JSON.parse(readFileSync(path.join(out, MANIFEST), "utf8")) as { generator: string; version: string; complete: boolean; files: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(out, MANIFEST), "utf8")) as {
+      generator: string;
+      version: string;
+      complete: boolean;
+      files: Record<string, string>;
+    };
     expect(manifest).toMatchObject({ generator: "inject-client", version: VERSION, complete: true });
     expect(Object.keys(manifest.files).sort()).toEqual(GENERATED);
     for (const name of GENERATED) expect(manifest.files[name]).toBe(sha256(readFileSync(path.join(out, name))));
@@ -179,7 +216,11 @@ describe("a directory inject-client wrote", () => {
     writeFileSync(path.join(out, "mine.ts"), "export {};\n");
     const before = snapshot(out);
     const refused = await runCli(["generate", "--input", SPLIT, "--out", out]);
-    expectOneLine(refused, 2, /refusing to overwrite .*client\/methods\.ts: it was edited after inject-client wrote it; move your changes elsewhere, or pass --force to overwrite it$/);
+    expectOneLine(
+      refused,
+      2,
+      /refusing to overwrite .*client\/methods\.ts: it was edited after inject-client wrote it; move your changes elsewhere, or pass --force to overwrite it$/,
+    );
     expect(snapshot(out)).toEqual(before);
 
     const check = await runCli(["generate", "--check", "--input", PETSTORE, "--out", out]);
@@ -208,7 +249,11 @@ describe("a directory inject-client wrote", () => {
     writeFileSync(path.join(out, "mine.ts"), "export {};\n");
     const before = snapshot(out);
     const refused = await runCli(["generate", "--input", PETSTORE, "--out", out]);
-    expectOneLine(refused, 2, /it is not empty and has no \.inject-client-manifest\.json, so inject-client did not write it \(holds mine\.ts\); pick an empty or new directory, or delete it yourself$/);
+    expectOneLine(
+      refused,
+      2,
+      /it is not empty and has no \.inject-client-manifest\.json, so inject-client did not write it \(holds mine\.ts\); pick an empty or new directory, or delete it yourself$/,
+    );
     expect(snapshot(out)).toEqual(before);
   });
 
@@ -340,7 +385,15 @@ describe("writeAtomically / writeOutput", () => {
     expect(error.message).toMatch(/refusing to remove .*b\.ts: it was edited after inject-client wrote it/);
     expect(readFileSync(path.join(dir, "b.ts"), "utf8")).toBe("my edit\n");
     // An edit that is exactly what would be written anyway is no conflict.
-    expect(await write.writeAtomically(dir, new Map([["a.ts", "new a\n"], ["b.ts", "my edit\n"]]))).toBe(true);
+    expect(
+      await write.writeAtomically(
+        dir,
+        new Map([
+          ["a.ts", "new a\n"],
+          ["b.ts", "my edit\n"],
+        ]),
+      ),
+    ).toBe(true);
     writeFileSync(path.join(dir, "b.ts"), "another edit\n");
     expect(await write.writeAtomically(dir, fileSet("c", ["a.ts"]), { force: true })).toBe(true);
     expect(entries(dir)).toEqual([MANIFEST, "a.ts"]);
@@ -364,7 +417,10 @@ describe("writeAtomically / writeOutput", () => {
     writeFileSync(path.join(parent, "victim.txt"), "keep me\n");
     const hash = sha256("keep me\n");
     for (const name of ["../victim.txt", path.join(parent, "victim.txt"), "sub/x.ts", ".hidden"]) {
-      writeFileSync(path.join(dir, MANIFEST), JSON.stringify({ generator: "inject-client", version: VERSION, complete: true, files: { [name]: hash } }));
+      writeFileSync(
+        path.join(dir, MANIFEST),
+        JSON.stringify({ generator: "inject-client", version: VERSION, complete: true, files: { [name]: hash } }),
+      );
       const error = await rejection(write.writeAtomically(dir, fileSet("a")));
       expect(error.message, name).toMatch(/\.inject-client-manifest\.json is not a valid manifest/);
     }
@@ -437,7 +493,11 @@ try {
 function expectWholeFiles(dir: string, sets: Array<Map<string, string>>, userFiles: Record<string, string>): void {
   for (const name of readdirSync(dir)) {
     if (name in userFiles) expect(readFileSync(path.join(dir, name), "utf8")).toBe(userFiles[name]);
-    else if (!name.startsWith(".")) expect(sets.map((set) => set.get(name)), name).toContain(readFileSync(path.join(dir, name), "utf8"));
+    else if (!name.startsWith("."))
+      expect(
+        sets.map((set) => set.get(name)),
+        name,
+      ).toContain(readFileSync(path.join(dir, name), "utf8"));
   }
 }
 
@@ -491,7 +551,9 @@ describe("SIGKILL between the steps of a write, and concurrent writers", () => {
     const deadline = Date.now() + 10_000;
     while (!existsSync(path.join(dir, LOCK)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     const error = await rejection(write.writeOutput(dir, C, { lockTimeoutMs: 100 }));
-    expect(error.message).toMatch(/^another inject-client run \(pid \d+\) is writing to .*client; nothing was changed, try again when it has finished$/);
+    expect(error.message).toMatch(
+      /^another inject-client run \(pid \d+\) is writing to .*client; nothing was changed, try again when it has finished$/,
+    );
     expect(await write.writeAtomically(dir, C)).toBe(true);
     expect((await holder).status).toBe(0);
     expect(await write.staleFiles(dir, C)).toEqual([]);
@@ -515,7 +577,10 @@ describe("SIGKILL between the steps of a write, and concurrent writers", () => {
     const results = await Promise.all(sets.map((set) => runWriter(dir, set, { INJECT_CLIENT_TEST_DELAY_MS: "15" })));
     for (const result of results) expect(result.status, result.stderr).toBe(0);
     const names = entries(dir).filter((name) => name !== MANIFEST);
-    const winners = sets.filter((set) => [...set.keys()].sort().join() === names.join() && [...set].every(([name, text]) => readFileSync(path.join(dir, name), "utf8") === text));
+    const winners = sets.filter(
+      (set) =>
+        [...set.keys()].sort().join() === names.join() && [...set].every(([name, text]) => readFileSync(path.join(dir, name), "utf8") === text),
+    );
     expect(winners).toHaveLength(1);
     expect(entries(dir)).toEqual([MANIFEST, ...names].sort());
     const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), "utf8")) as { complete: boolean; files: Record<string, string> };

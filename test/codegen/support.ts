@@ -112,7 +112,11 @@ export interface Diagnostic {
 
 /** Runs the real tsc on a project made by `makeProject`; returns its diagnostics, parsed. */
 export function typeCheck(dir: string, resolution: Resolution = "nodenext"): { status: number | null; diagnostics: Diagnostic[]; output: string } {
-  const result = spawnSync(process.execPath, [TSC, "-p", `tsconfig.${resolution}.json`, "--pretty", "false"], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+  const result = spawnSync(process.execPath, [TSC, "-p", `tsconfig.${resolution}.json`, "--pretty", "false"], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 180_000,
+  });
   const output = `${result.stdout}${result.stderr}`;
   const diagnostics: Diagnostic[] = [];
   for (const line of output.split("\n")) {

@@ -148,7 +148,9 @@ describe("the operations table", () => {
     );
     expect(index).not.toMatch(/type Operation =/);
     expect(index).toMatch(/\n {2}static \{\n {4}defineOperations\(this, operations\);\n {2}\}\n/);
-    expect(index).toMatch(/ \* The same methods, resolving with the 2xx response unread[^]*`await client\.stream\.upload\(\.\.\.\)`[^]*\*\/\n {2}readonly stream: StreamingMethods<WireClientMethods>;\n/);
+    expect(index).toMatch(
+      / \* The same methods, resolving with the 2xx response unread[^]*`await client\.stream\.upload\(\.\.\.\)`[^]*\*\/\n {2}readonly stream: StreamingMethods<WireClientMethods>;\n/,
+    );
   });
 });
 
@@ -165,7 +167,9 @@ describe("Prefect's spec (no styles, default headers)", () => {
     expect(table.get("readFlow")).toEqual(['"get"', '"/flows/{id}"', '["id"]', "false"]);
     // Its optional `x-prefect-api-version` header is typed, and makes nothing required.
     const methods = prefect.files.get("methods.ts")!;
-    expect(methods).toContain('readFlow(\n    id: paths["/flows/{id}"]["get"]["parameters"]["path"]["id"],\n    options?: CallOptions<never, WithOthers<NonNullable<paths["/flows/{id}"]["get"]["parameters"]["header"]>>>,\n  )');
+    expect(methods).toContain(
+      'readFlow(\n    id: paths["/flows/{id}"]["get"]["parameters"]["path"]["id"],\n    options?: CallOptions<never, WithOthers<NonNullable<paths["/flows/{id}"]["get"]["parameters"]["header"]>>>,\n  )',
+    );
     expect(methods).not.toMatch(/"headers"|"cookies"/);
   }, 30_000);
 });
@@ -254,7 +258,9 @@ function typeCheckInProcess(files: string[], oldProgram?: ts.Program): { errors:
     },
   });
   const errors = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file ? `${path.relative(scratch, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}` : "";
+    const where = diagnostic.file
+      ? `${path.relative(scratch, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}`
+      : "";
     return `${where} TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, " ")}`;
   });
   return { errors, program };
@@ -264,7 +270,10 @@ describe("method signatures", () => {
   it("type-check: headers and cookies from the spec, required ones required, files, text and bytes", () => {
     // A user's project, depending on this repo's runtime as built (its declarations: `npm run build`).
     const runtimeTypes = path.join(REPO, "runtime/dist/index.d.ts");
-    expect(existsSync(runtimeTypes) && readFileSync(path.join(REPO, "runtime/dist/http/index.d.ts"), "utf8").includes("defineOperations"), "run `npm run build` first").toBe(true);
+    expect(
+      existsSync(runtimeTypes) && readFileSync(path.join(REPO, "runtime/dist/http/index.d.ts"), "utf8").includes("defineOperations"),
+      "run `npm run build` first",
+    ).toBe(true);
     const project = path.join(scratch, "project");
     mkdirSync(path.join(project, "node_modules"), { recursive: true });
     mkdirSync(path.join(project, "src/client"), { recursive: true });

@@ -9,7 +9,11 @@ import type { OperationWire as RuntimeOperationWire } from "../../runtime/http/o
 
 // Checked by `tsc -p tsconfig.json`: codegen's copy of the wire type and the runtime's have the same keys and
 // each is assignable to the other, so what the generator emits is what the runtime reads.
-const sameKeys: [keyof OperationWire] extends [keyof RuntimeOperationWire] ? ([keyof RuntimeOperationWire] extends [keyof OperationWire] ? true : false) : false = true;
+const sameKeys: [keyof OperationWire] extends [keyof RuntimeOperationWire]
+  ? [keyof RuntimeOperationWire] extends [keyof OperationWire]
+    ? true
+    : false
+  : false = true;
 const toRuntime = (wire: OperationWire): RuntimeOperationWire => wire;
 const fromRuntime = (wire: RuntimeOperationWire): OperationWire => wire;
 void [sameKeys, toRuntime, fromRuntime];
@@ -39,7 +43,10 @@ describe("parameters: only what differs from the location's default", () => {
     { given: { name: "ids", in: "query", explode: false }, want: { query: { ids: { explode: false } } } },
     { given: { name: "ids", in: "query", style: "spaceDelimited" }, want: { query: { ids: { style: "spaceDelimited" } } } },
     { given: { name: "ids", in: "query", style: "pipeDelimited", explode: false }, want: { query: { ids: { style: "pipeDelimited" } } } },
-    { given: { name: "ids", in: "query", style: "pipeDelimited", explode: true }, want: { query: { ids: { style: "pipeDelimited", explode: true } } } },
+    {
+      given: { name: "ids", in: "query", style: "pipeDelimited", explode: true },
+      want: { query: { ids: { style: "pipeDelimited", explode: true } } },
+    },
     { given: { name: "color", in: "query", style: "deepObject", explode: true }, want: { query: { color: { style: "deepObject", explode: true } } } },
     { given: { name: "next", in: "query", allowReserved: true }, want: { query: { next: { allowReserved: true } } } },
     { given: { name: "next", in: "query", allowReserved: false }, want: {} },
@@ -112,7 +119,10 @@ describe("parameters: only what differs from the location's default", () => {
 
   it("reads parameters through $ref", () => {
     const [operation] = modelOperations(
-      document({ "/a": { get: { parameters: [{ $ref: "#/components/parameters/Ids" }], responses: ok } } }, { parameters: { Ids: { name: "ids", in: "query", explode: false } } }),
+      document(
+        { "/a": { get: { parameters: [{ $ref: "#/components/parameters/Ids" }], responses: ok } } },
+        { parameters: { Ids: { name: "ids", in: "query", explode: false } } },
+      ),
     );
     expect(operation!.wire).toEqual({ query: { ids: { explode: false } } });
   });
@@ -137,8 +147,18 @@ describe("path keys with a fixed query", () => {
     { given: "/{Bucket}?list-type=2", template: "/{Bucket}", fixedQuery: "list-type=2", pathParameters: ["Bucket"] },
     { given: "/{Bucket}?acl", template: "/{Bucket}", fixedQuery: "acl", pathParameters: ["Bucket"] },
     { given: "/tags#operation=untag", template: "/tags", fixedQuery: "operation=untag", pathParameters: [] },
-    { given: "/#X-Amz-Target=DynamoDB_20120810.BatchGetItem", template: "/", fixedQuery: "X-Amz-Target=DynamoDB_20120810.BatchGetItem", pathParameters: [] },
-    { given: "/{Bucket}/{Key+}?uploads&x-id=CreateMultipartUpload", template: "/{Bucket}/{Key+}", fixedQuery: "uploads&x-id=CreateMultipartUpload", pathParameters: ["Bucket", "Key+"] },
+    {
+      given: "/#X-Amz-Target=DynamoDB_20120810.BatchGetItem",
+      template: "/",
+      fixedQuery: "X-Amz-Target=DynamoDB_20120810.BatchGetItem",
+      pathParameters: [],
+    },
+    {
+      given: "/{Bucket}/{Key+}?uploads&x-id=CreateMultipartUpload",
+      template: "/{Bucket}/{Key+}",
+      fixedQuery: "uploads&x-id=CreateMultipartUpload",
+      pathParameters: ["Bucket", "Key+"],
+    },
     // encoded once: spaces and reserved characters encoded, an already-encoded value left as it is
     { given: "/a?name=hello world&path=a/b", template: "/a", fixedQuery: "name=hello%20world&path=a%2Fb", pathParameters: [] },
     { given: "/a?q=a%20b", template: "/a", fixedQuery: "q=a%20b", pathParameters: [] },
@@ -147,9 +167,27 @@ describe("path keys with a fixed query", () => {
     { given: "/a?", template: "/a", pathParameters: [] },
     { given: "/plain/{id}", template: "/plain/{id}", pathParameters: ["id"] },
     // a pair naming a parameter the operation also declares (AWS's specs do) is still sent: the key says so
-    { given: "/tags#operation=untag-resource", template: "/tags", fixedQuery: "operation=untag-resource", pathParameters: [], others: [{ name: "operation", in: "query", required: true, schema: { enum: ["untag-resource"] } }] },
-    { given: "/#X-Amz-Target=AWSMigrationHub.ListCreatedArtifacts", template: "/", fixedQuery: "X-Amz-Target=AWSMigrationHub.ListCreatedArtifacts", pathParameters: [], others: [{ name: "X-Amz-Target", in: "header", required: true }] },
-    { given: "/tags/{ARN}#tagKeys", template: "/tags/{ARN}", fixedQuery: "tagKeys", pathParameters: ["ARN"], others: [{ name: "tagKeys", in: "query", required: true, schema: { type: "array" } }] },
+    {
+      given: "/tags#operation=untag-resource",
+      template: "/tags",
+      fixedQuery: "operation=untag-resource",
+      pathParameters: [],
+      others: [{ name: "operation", in: "query", required: true, schema: { enum: ["untag-resource"] } }],
+    },
+    {
+      given: "/#X-Amz-Target=AWSMigrationHub.ListCreatedArtifacts",
+      template: "/",
+      fixedQuery: "X-Amz-Target=AWSMigrationHub.ListCreatedArtifacts",
+      pathParameters: [],
+      others: [{ name: "X-Amz-Target", in: "header", required: true }],
+    },
+    {
+      given: "/tags/{ARN}#tagKeys",
+      template: "/tags/{ARN}",
+      fixedQuery: "tagKeys",
+      pathParameters: ["ARN"],
+      others: [{ name: "tagKeys", in: "query", required: true, schema: { type: "array" } }],
+    },
   ];
   for (const { given, template, fixedQuery, pathParameters, others = [] } of cases) {
     it(`${given}${others.length > 0 ? ` (declaring ${others.map((other) => `${other.in} ${other.name}`).join(", ")})` : ""}`, () => {
@@ -201,11 +239,23 @@ describe("request bodies", () => {
     { given: { "application/json; charset=utf-8": object }, mediaType: "application/json; charset=utf-8", want: {} },
     { given: { "application/merge-patch+json": object }, mediaType: "application/merge-patch+json", want: { body: "application/merge-patch+json" } },
     { given: { "application/vnd.api+json": object }, mediaType: "application/vnd.api+json", want: { body: "application/vnd.api+json" } },
-    { given: { "application/json-patch+json": { schema: { type: "array" } } }, mediaType: "application/json-patch+json", want: { body: "application/json-patch+json" } },
+    {
+      given: { "application/json-patch+json": { schema: { type: "array" } } },
+      mediaType: "application/json-patch+json",
+      want: { body: "application/json-patch+json" },
+    },
     // several listed: application/json wins, then another JSON type, then the first listed
     { given: { "multipart/form-data": object, "application/json": object }, mediaType: "application/json", want: {} },
-    { given: { "application/xml": object, "application/merge-patch+json": object }, mediaType: "application/merge-patch+json", want: { body: "application/merge-patch+json" } },
-    { given: { "application/x-www-form-urlencoded": object, "multipart/form-data": object }, mediaType: "application/x-www-form-urlencoded", want: { body: "application/x-www-form-urlencoded" } },
+    {
+      given: { "application/xml": object, "application/merge-patch+json": object },
+      mediaType: "application/merge-patch+json",
+      want: { body: "application/merge-patch+json" },
+    },
+    {
+      given: { "application/x-www-form-urlencoded": object, "multipart/form-data": object },
+      mediaType: "application/x-www-form-urlencoded",
+      want: { body: "application/x-www-form-urlencoded" },
+    },
     {
       given: {
         "multipart/form-data": {
@@ -218,19 +268,44 @@ describe("request bodies", () => {
         },
       },
       mediaType: "multipart/form-data",
-      want: { body: "multipart/form-data", bodyEncoding: { file: { contentType: "image/png, image/jpeg" }, meta: { contentType: "application/json" } } },
+      want: {
+        body: "multipart/form-data",
+        bodyEncoding: { file: { contentType: "image/png, image/jpeg" }, meta: { contentType: "application/json" } },
+      },
     },
     {
-      given: { "application/x-www-form-urlencoded": { schema: { type: "object" }, encoding: { ids: { style: "form", explode: false }, filter: { style: "deepObject", explode: true, allowReserved: true } } } },
+      given: {
+        "application/x-www-form-urlencoded": {
+          schema: { type: "object" },
+          encoding: { ids: { style: "form", explode: false }, filter: { style: "deepObject", explode: true, allowReserved: true } },
+        },
+      },
       mediaType: "application/x-www-form-urlencoded",
-      want: { body: "application/x-www-form-urlencoded", bodyEncoding: { ids: { explode: false }, filter: { style: "deepObject", explode: true, allowReserved: true } } },
+      want: {
+        body: "application/x-www-form-urlencoded",
+        bodyEncoding: { ids: { explode: false }, filter: { style: "deepObject", explode: true, allowReserved: true } },
+      },
     },
     // `encoding` means nothing for other media types
-    { given: { "application/merge-patch+json": { ...object, encoding: { a: { contentType: "text/plain" } } } }, mediaType: "application/merge-patch+json", want: { body: "application/merge-patch+json" } },
+    {
+      given: { "application/merge-patch+json": { ...object, encoding: { a: { contentType: "text/plain" } } } },
+      mediaType: "application/merge-patch+json",
+      want: { body: "application/merge-patch+json" },
+    },
     { given: { "application/octet-stream": bytes }, mediaType: "application/octet-stream", binary: true, want: { body: "application/octet-stream" } },
     { given: { "application/octet-stream": {} }, mediaType: "application/octet-stream", binary: true, want: { body: "application/octet-stream" } },
-    { given: { "image/png": { schema: { type: "string", contentMediaType: "image/png" } } }, mediaType: "image/png", binary: true, want: { body: "image/png" } },
-    { given: { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf", contentEncoding: "base64" } } }, mediaType: "application/pdf", binary: false, want: { body: "application/pdf" } },
+    {
+      given: { "image/png": { schema: { type: "string", contentMediaType: "image/png" } } },
+      mediaType: "image/png",
+      binary: true,
+      want: { body: "image/png" },
+    },
+    {
+      given: { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf", contentEncoding: "base64" } } },
+      mediaType: "application/pdf",
+      binary: false,
+      want: { body: "application/pdf" },
+    },
     { given: { "text/plain": { schema: { type: "string" } } }, mediaType: "text/plain", binary: false, want: { body: "text/plain" } },
     { given: { "application/xml": object }, mediaType: "application/xml", binary: false, want: { body: "application/xml" } },
     // a wildcard is no Content-Type: JSON, or bytes when the schema is binary; text/* as text/plain
@@ -247,7 +322,9 @@ describe("request bodies", () => {
   }
 
   it("keeps an encoding for a property called `__proto__` as an own key", () => {
-    const content = JSON.parse('{"multipart/form-data": {"schema": {"type": "object"}, "encoding": {"__proto__": {"contentType": "text/csv"}}}}') as Json;
+    const content = JSON.parse(
+      '{"multipart/form-data": {"schema": {"type": "object"}, "encoding": {"__proto__": {"contentType": "text/csv"}}}}',
+    ) as Json;
     const encoding = body(content).wire.bodyEncoding!;
     expect(Object.hasOwn(encoding, "__proto__")).toBe(true);
     expect(encoding["__proto__"]).toEqual({ contentType: "text/csv" });
@@ -257,7 +334,10 @@ describe("request bodies", () => {
     const [operation] = modelOperations(
       document(
         { "/a": { put: { requestBody: { $ref: "#/components/requestBodies/Upload" }, responses: ok } } },
-        { requestBodies: { Upload: { content: { "application/octet-stream": { schema: { $ref: "#/components/schemas/File" } } } } }, schemas: { File: { type: "string", format: "binary" } } },
+        {
+          requestBodies: { Upload: { content: { "application/octet-stream": { schema: { $ref: "#/components/schemas/File" } } } } },
+          schemas: { File: { type: "string", format: "binary" } },
+        },
       ),
     );
     expect(operation!.body).toEqual({ mediaType: "application/octet-stream", required: false, binary: true });
@@ -274,16 +354,48 @@ describe("responses", () => {
     { name: "JSON", given: ok, want: {} },
     { name: "problem+json", given: { 200: { description: "ok", content: { "application/problem+json": {} } } }, want: {} },
     { name: "no content (204)", given: { 204: { description: "none" } }, want: {} },
-    { name: "application/octet-stream", given: { 200: { description: "ok", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } } }, want: { response: "application/octet-stream" } },
-    { name: "text/csv", given: { 200: { description: "ok", content: { "text/csv": { schema: { type: "string" } } } } }, want: { response: "text/csv" } },
+    {
+      name: "application/octet-stream",
+      given: { 200: { description: "ok", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } } },
+      want: { response: "application/octet-stream" },
+    },
+    {
+      name: "text/csv",
+      given: { 200: { description: "ok", content: { "text/csv": { schema: { type: "string" } } } } },
+      want: { response: "text/csv" },
+    },
     { name: "image/png", given: { 200: { description: "ok", content: { "image/png": {} } } }, want: { response: "image/png" } },
-    { name: "JSON listed with text: JSON wins", given: { 200: { description: "ok", content: { "text/plain": {}, "application/json": {} } } }, want: {} },
+    {
+      name: "JSON listed with text: JSON wins",
+      given: { 200: { description: "ok", content: { "text/plain": {}, "application/json": {} } } },
+      want: {},
+    },
     // a wildcard is left to the response's own Content-Type, unless the schema says bytes
     { name: "*/* JSON-like", given: { 200: { description: "ok", content: { "*/*": { schema: { type: "object" } } } } }, want: {} },
-    { name: "*/* binary", given: { 200: { description: "ok", content: { "*/*": { schema: { type: "string", format: "binary" } } } } }, want: { response: "application/octet-stream" } },
-    { name: "the first 2xx with content decides", given: { 204: { description: "none" }, 206: { description: "part", content: { "text/plain": {} } }, 200: { description: "ok", content: { "text/csv": {} } } }, want: { response: "text/csv" } },
-    { name: "default only, binary", given: { default: { description: "ok", content: { "application/zip": {} } } }, want: { response: "application/zip" } },
-    { name: "4xx bodies do not count", given: { 204: { description: "none" }, 400: { description: "bad", content: { "text/plain": {} } } }, want: {} },
+    {
+      name: "*/* binary",
+      given: { 200: { description: "ok", content: { "*/*": { schema: { type: "string", format: "binary" } } } } },
+      want: { response: "application/octet-stream" },
+    },
+    {
+      name: "the first 2xx with content decides",
+      given: {
+        204: { description: "none" },
+        206: { description: "part", content: { "text/plain": {} } },
+        200: { description: "ok", content: { "text/csv": {} } },
+      },
+      want: { response: "text/csv" },
+    },
+    {
+      name: "default only, binary",
+      given: { default: { description: "ok", content: { "application/zip": {} } } },
+      want: { response: "application/zip" },
+    },
+    {
+      name: "4xx bodies do not count",
+      given: { 204: { description: "none" }, 400: { description: "bad", content: { "text/plain": {} } } },
+      want: {},
+    },
   ];
   for (const { name, given, want } of cases) it(name, () => expect(responses(given)).toEqual(want));
 });

@@ -65,7 +65,11 @@ describe("real-world specs (a fixed subset of the corpus)", () => {
   it("generates the same client from the YAML form of a spec as from its JSON", () => {
     const fromYaml = results.get(`${YAML_ID} (YAML)`)!;
     expect(fromYaml.error ?? "").toBe("");
-    const body = (key: string) => readFileSync(path.join(clientDir(key), "index.ts"), "utf8").split("\n").slice(2).join("\n");
+    const body = (key: string) =>
+      readFileSync(path.join(clientDir(key), "index.ts"), "utf8")
+        .split("\n")
+        .slice(2)
+        .join("\n");
     expect(body(`${YAML_ID} (YAML)`)).toBe(body(YAML_ID));
   });
 });

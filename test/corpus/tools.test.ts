@@ -6,21 +6,35 @@ import { normaliseCause, parseTscOutput, runNode } from "../../bench/corpus/tool
 describe("corpus runner", () => {
   it("kills a child (and its children) that outlives the limit, and reports a timeout", async () => {
     const started = performance.now();
-    const result = await runNode(["-e", "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000)"], { timeoutMs: 500 });
+    const result = await runNode(
+      [
+        "-e",
+        "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000)",
+      ],
+      { timeoutMs: 500 },
+    );
     expect(result.timedOut).toBe(true);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("groups causes: names, quoted text, paths and numbers stripped", () => {
-    expect(normaliseCause('the class name "1ForgeClient" is not a valid identifier (at specs/a.json)')).toBe('the class name "…" is not a valid identifier');
-    expect(normaliseCause("index.ts: TS2339: Property 'x' does not exist on type 'undefined'. (+3 more)")).toBe("index.ts: TS2339: Property '…' does not exist on type '…'.");
-    expect(normaliseCause("Can't resolve $ref at #/paths/~1a~1b/get/responses/200")).toBe(normaliseCause("Can't resolve $ref at #/paths/~1c/post/responses/404"));
+    expect(normaliseCause('the class name "1ForgeClient" is not a valid identifier (at specs/a.json)')).toBe(
+      'the class name "…" is not a valid identifier',
+    );
+    expect(normaliseCause("index.ts: TS2339: Property 'x' does not exist on type 'undefined'. (+3 more)")).toBe(
+      "index.ts: TS2339: Property '…' does not exist on type '…'.",
+    );
+    expect(normaliseCause("Can't resolve $ref at #/paths/~1a~1b/get/responses/200")).toBe(
+      normaliseCause("Can't resolve $ref at #/paths/~1c/post/responses/404"),
+    );
     expect(normaliseCause("Can't resolve $ref at #/paths/~1a/get")).toMatch(/^Can't resolve \$ref at #/);
   });
 
   it("parses tsc's diagnostics", () => {
     const output = "a/client/index.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.\n";
-    expect(parseTscOutput(output, "/x")).toEqual([{ file: "a/client/index.ts", line: 12, code: "TS2322", message: "Type 'string' is not assignable to type 'number'." }]);
+    expect(parseTscOutput(output, "/x")).toEqual([
+      { file: "a/client/index.ts", line: 12, code: "TS2322", message: "Type 'string' is not assignable to type 'number'." },
+    ]);
   });
 
   it("draws the same seeded sample every time, and a different one for another seed", () => {

@@ -5,7 +5,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../codegen/support.js";
 
-const packageJson = (dir: string) => JSON.parse(readFileSync(path.join(REPO, dir, "package.json"), "utf8")) as { name: string; version: string; peerDependencies?: Record<string, string> };
+const packageJson = (dir: string) =>
+  JSON.parse(readFileSync(path.join(REPO, dir, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    peerDependencies?: Record<string, string>;
+  };
 const WORKSPACES = [".", "runtime", "codegen", "transformer"];
 
 /** The `## <version> (<date> | unreleased)` headings, in order. */

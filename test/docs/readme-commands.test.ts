@@ -24,11 +24,24 @@ const runners: { command: RegExp; file: string; evidence: string }[] = [
   { command: /^npm ci && npm test$/, file: ".ci/run", evidence: "npm ci && npm test" },
   { command: /^npm test$/, file: ".ci/run", evidence: "npm test" },
   // README, "Using it in your project": pack.test.ts runs that section's commands as written, in a fresh project.
-  { command: /^npm ci && npm run pack$|^npm init -y && npm pkg set type=module$|^npm install (--save-dev )?\.\.\/inject-client\/packs\/|^node dist\/main\.js$/, file: "test/package/pack.test.ts", evidence: "## Using it in your project" },
-  { command: /^npx inject-client generate --input "\$PREFECT_API_URL\/openapi\.json" --out src\/generated\/prefect$/, file: "test/package/pack.test.ts", evidence: "## Using it in your project" },
+  {
+    command:
+      /^npm ci && npm run pack$|^npm init -y && npm pkg set type=module$|^npm install (--save-dev )?\.\.\/inject-client\/packs\/|^node dist\/main\.js$/,
+    file: "test/package/pack.test.ts",
+    evidence: "## Using it in your project",
+  },
+  {
+    command: /^npx inject-client generate --input "\$PREFECT_API_URL\/openapi\.json" --out src\/generated\/prefect$/,
+    file: "test/package/pack.test.ts",
+    evidence: "## Using it in your project",
+  },
   { command: /^npm install --save-dev ts-patch@3\.3 typescript@5\.9$/, file: "test/package/pack.test.ts", evidence: "## Using it in your project" },
   { command: /^npm run pack$/, file: "test/package/pack.test.ts", evidence: ".ci/pack.mjs" },
-  { command: /^npx inject-client generate --input .* --out .* --name PrefectClient$/, file: "test/codegen/prefect.test.ts", evidence: '"--name", "PrefectClient"' },
+  {
+    command: /^npx inject-client generate --input .* --out .* --name PrefectClient$/,
+    file: "test/codegen/prefect.test.ts",
+    evidence: '"--name", "PrefectClient"',
+  },
   { command: /^inject-client generate (--input|\[--config)/, file: "test/codegen/cli.test.ts", evidence: "--check" },
   { command: /^npm run build && npm run codegen$/, file: "test/codegen/cli.test.ts", evidence: "`npm run codegen`" },
   { command: /^npx tspc$/, file: "test/transformer/support/project.ts", evidence: "ts-patch/bin/tspc.js" },

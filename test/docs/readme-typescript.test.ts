@@ -97,6 +97,9 @@ describe("the READMEs' TypeScript blocks", () => {
       const block = placed.get(d.file);
       return block ? `${block.readme}:${block.line + d.line - 1}` : d.file;
     };
-    expect(diagnostics.map((d) => `${where(d)}: ${d.code} ${d.message}`), output).toEqual([]);
+    expect(
+      diagnostics.map((d) => `${where(d)}: ${d.code} ${d.message}`),
+      output,
+    ).toEqual([]);
   }, 180_000);
 });

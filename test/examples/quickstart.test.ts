@@ -34,7 +34,9 @@ describe("npm run demo", () => {
     expect(output).toMatch(/1\/3 generate PrefectClient[\s\S]*179 operations, (\d+) of \1 files written/);
     expect(output).toMatch(/2\/3 compile examples\/prefect-quickstart with tspc/);
     // 1. a call that creates its own client, then closes it after its request
-    expect(output).toMatch(/● ensureFlow\("inject-client-quickstart"\)\n\s+client: none passed or in context: created client #1\n\s+GET \/admin\/version -> 200\n\s+client: opened client #1\n\s+POST \/flows\/ -> 200\n\s+client: closed client #1/);
+    expect(output).toMatch(
+      /● ensureFlow\("inject-client-quickstart"\)\n\s+client: none passed or in context: created client #1\n\s+GET \/admin\/version -> 200\n\s+client: opened client #1\n\s+POST \/flows\/ -> 200\n\s+client: closed client #1/,
+    );
     // 2. several calls inside ClientContext.run sharing one client, never closed by them
     const shared = output.slice(output.indexOf("2. Many calls"), output.indexOf("3. The caller"));
     expect(shared.match(/client: from ClientContext \(the shared client\)/g)).toHaveLength(3);
@@ -42,7 +44,9 @@ describe("npm run demo", () => {
     expect(shared).toContain("POST /deployments/{id}/create_flow_run -> 200");
     // 3. the caller's own client
     // The stand-in answers this call once with 503 + Retry-After: the retry is visible, then the call succeeds.
-    expect(output).toMatch(/client: passed by the caller \(the caller's client\)\n\s+POST \S*\/flow_runs\/filter attempt 1\/6 -> HTTP 503; retrying in [\d.]+ s\n\s+POST \/flow_runs\/filter -> 200/);
+    expect(output).toMatch(
+      /client: passed by the caller \(the caller's client\)\n\s+POST \S*\/flow_runs\/filter attempt 1\/6 -> HTTP 503; retrying in [\d.]+ s\n\s+POST \/flow_runs\/filter -> 200/,
+    );
     // The server version is checked once per server and process, not again when client #2 opens.
     expect(output.match(/GET \/admin\/version/g)).toHaveLength(1);
     expect(output).toContain("the caller's client is open: true");
@@ -52,7 +56,12 @@ describe("npm run demo", () => {
   }, 150_000);
 
   it("the example's own Vitest suite passes through inject-client/vite", () => {
-    const result = spawnSync(process.execPath, [repo + "node_modules/vitest/vitest.mjs", "run"], { cwd: example, env, encoding: "utf8", timeout: 120_000 });
+    const result = spawnSync(process.execPath, [repo + "node_modules/vitest/vitest.mjs", "run"], {
+      cwd: example,
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     const output = result.stdout + result.stderr;
     expect(result.status, output).toBe(0);
     expect(output).toMatch(/Tests\s+4 passed/);

@@ -87,7 +87,11 @@ describe("requests match the spec", () => {
 
   it("returns text for non-JSON content types and undefined for empty bodies", async () => {
     const api = await start({
-      download_logs_flow_runs__id__logs_download_get: () => ({ status: 200, body: "timestamp,message\n1,hello\n", headers: { "content-type": "text/csv" } }),
+      download_logs_flow_runs__id__logs_download_get: () => ({
+        status: 200,
+        body: "timestamp,message\n1,hello\n",
+        headers: { "content-type": "text/csv" },
+      }),
       read_flow_run_input_flow_runs__id__input__key__get: () => ({ status: 200, body: "plain value" }),
     });
     const c = client(fastSettings(api.url));
@@ -196,7 +200,9 @@ describe("CSRF", () => {
 
   it("a 403 for another reason is not retried", async () => {
     const api = await start({ [CREATE_FLOW]: () => ({ status: 403, body: { detail: "Forbidden: wrong workspace" } }) });
-    const error = await client(fastSettings(api.url)).call("post", "/flows/", { body: { name: "a" } }).catch((e: unknown) => e);
+    const error = await client(fastSettings(api.url))
+      .call("post", "/flows/", { body: { name: "a" } })
+      .catch((e: unknown) => e);
     expect((error as HTTPStatusError).status).toBe(403);
     expect((error as HTTPStatusError).detail).toBe("Forbidden: wrong workspace");
     expect(calls(api, CREATE_FLOW)).toHaveLength(1);
@@ -223,7 +229,9 @@ describe("CSRF", () => {
 
 describe("retries", () => {
   it.each([408, 429, 502, 503])("retries %i and returns the first success, backing off 2**n units", async (status) => {
-    const api = await start({ [READ_FLOW]: sequence({ status, body: { detail: "busy" } }, { status, body: { detail: "busy" } }, { status: 200, body: flow() }) });
+    const api = await start({
+      [READ_FLOW]: sequence({ status, body: { detail: "busy" } }, { status, body: { detail: "busy" } }, { status: 200, body: flow() }),
+    });
     const settings = fastSettings(api.url, { retryBaseDelayMs: 100, retryJitterFactor: 0 });
     await client(settings).call("get", "/flows/{id}", { path: { id: FLOW_ID } });
     expect(calls(api, READ_FLOW)).toHaveLength(3);
@@ -265,7 +273,9 @@ describe("retries", () => {
   it.each([400, 401, 422, 500])("does not retry %i", async (status) => {
     const api = await start({ [READ_FLOW]: () => ({ status, body: { detail: "no" } }) });
     const settings = fastSettings(api.url);
-    const error = await client(settings).call("get", "/flows/{id}", { path: { id: FLOW_ID } }).catch((e: unknown) => e);
+    const error = await client(settings)
+      .call("get", "/flows/{id}", { path: { id: FLOW_ID } })
+      .catch((e: unknown) => e);
     expect((error as HTTPStatusError).status).toBe(status);
     expect(calls(api, READ_FLOW)).toHaveLength(1);
     expect(settings.sleeps).toEqual([]);
@@ -274,7 +284,9 @@ describe("retries", () => {
   it("bounds attempts by maxRetries, returns the last response's error, and does not sleep after the last attempt", async () => {
     const api = await start({ [READ_FLOW]: () => ({ status: 503, body: { detail: "down for good" } }) });
     const settings = fastSettings(api.url, { maxRetries: 3 });
-    const error = await client(settings).call("get", "/flows/{id}", { path: { id: FLOW_ID } }).catch((e: unknown) => e);
+    const error = await client(settings)
+      .call("get", "/flows/{id}", { path: { id: FLOW_ID } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPStatusError);
     expect((error as HTTPStatusError).status).toBe(503);
     expect((error as HTTPStatusError).detail).toBe("down for good");
@@ -284,7 +296,9 @@ describe("retries", () => {
 
   it("defaults to 5 retries (6 attempts)", async () => {
     const api = await start({ [READ_FLOW]: () => ({ status: 503 }) });
-    await client(fastSettings(api.url)).call("get", "/flows/{id}", { path: { id: FLOW_ID } }).catch(() => undefined);
+    await client(fastSettings(api.url))
+      .call("get", "/flows/{id}", { path: { id: FLOW_ID } })
+      .catch(() => undefined);
     expect(calls(api, READ_FLOW)).toHaveLength(6);
   });
 
@@ -305,7 +319,9 @@ describe("retries", () => {
 
   it("a reset on every attempt ends in HTTPRequestError after maxRetries", async () => {
     const api = await start({ [READ_FLOW]: () => ({ status: 200, reset: true }) });
-    const error = await client(fastSettings(api.url, { maxRetries: 2 })).call("get", "/flows/{id}", { path: { id: FLOW_ID } }).catch((e: unknown) => e);
+    const error = await client(fastSettings(api.url, { maxRetries: 2 }))
+      .call("get", "/flows/{id}", { path: { id: FLOW_ID } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPRequestError);
     expect((error as HTTPRequestError).attempts).toBe(3);
     expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/flows\/[0-9a-f-]+ failed after 3 attempts: /);
@@ -317,7 +333,9 @@ describe("retries", () => {
     await api.close();
     mock = undefined;
     const settings = fastSettings(url);
-    const error = await client(settings).call("get", "/health").catch((e: unknown) => e);
+    const error = await client(settings)
+      .call("get", "/health")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPRequestError);
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
     expect(settings.sleeps).toEqual([]);
@@ -327,7 +345,9 @@ describe("retries", () => {
 describe("errors", () => {
   it("maps 404 to ObjectNotFound with the server's detail, for any operation", async () => {
     const api = await start({ [READ_FLOW]: () => ({ status: 404, body: { detail: "Flow not found" } }) });
-    const error = await client(fastSettings(api.url)).call("get", "/flows/{id}", { path: { id: FLOW_ID } }).catch((e: unknown) => e);
+    const error = await client(fastSettings(api.url))
+      .call("get", "/flows/{id}", { path: { id: FLOW_ID } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ObjectNotFound);
     expect(error).toMatchObject({ status: 404, method: "GET", detail: "Flow not found", url: `${api.url}/flows/${FLOW_ID}` });
     expect((error as Error).message).toBe(`GET ${api.url}/flows/${FLOW_ID} failed with HTTP 404: Flow not found`);
@@ -335,7 +355,9 @@ describe("errors", () => {
 
   it("maps 409 to ObjectAlreadyExists", async () => {
     const api = await start({ [CREATE_FLOW]: () => ({ status: 409, body: { detail: "Flow already exists" } }) });
-    const error = await client(fastSettings(api.url)).call("post", "/flows/", { body: { name: "a" } }).catch((e: unknown) => e);
+    const error = await client(fastSettings(api.url))
+      .call("post", "/flows/", { body: { name: "a" } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ObjectAlreadyExists);
     expect(error).toMatchObject({ status: 409, method: "POST", detail: "Flow already exists" });
   });
@@ -343,7 +365,9 @@ describe("errors", () => {
   it("other statuses are plain HTTPStatusError; a 422 keeps FastAPI's detail list", async () => {
     const detail = [{ loc: ["body", "name"], msg: "field required", type: "missing" }];
     const api = await start({ [CREATE_FLOW]: () => ({ status: 422, body: { detail } }) });
-    const error = await client(fastSettings(api.url)).call("post", "/flows/", { body: { name: "a" } }).catch((e: unknown) => e);
+    const error = await client(fastSettings(api.url))
+      .call("post", "/flows/", { body: { name: "a" } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPStatusError);
     expect(error).not.toBeInstanceOf(ObjectNotFound);
     expect((error as HTTPStatusError).detail).toEqual(detail);
@@ -356,7 +380,9 @@ describe("timeouts and abort", () => {
   it("timeoutMs bounds each attempt", async () => {
     const api = await start({ [READ_FLOW]: () => ({ status: 200, body: flow(), delayMs: 3000 }) });
     const started = Date.now();
-    const error = await client(fastSettings(api.url, { timeoutMs: 100, maxRetries: 0 })).call("get", "/flows/{id}", { path: { id: FLOW_ID } }).catch((e: unknown) => e);
+    const error = await client(fastSettings(api.url, { timeoutMs: 100, maxRetries: 0 }))
+      .call("get", "/flows/{id}", { path: { id: FLOW_ID } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPTimeoutError);
     expect((error as Error).message).toMatch(/timed out after 1 attempt: .*UND_ERR_HEADERS_TIMEOUT/);
     expect(Date.now() - started).toBeLessThan(2500);

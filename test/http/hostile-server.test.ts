@@ -58,7 +58,9 @@ describe("response size", () => {
     const c = client(fastSettings(api.url, { ...fromEnv, csrfEnabled: false }));
     const { error } = await within(3000, outcome(c.call("get", "/flows/")));
     expect(error).toBeInstanceOf(ResponseTooLargeError);
-    expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/flows\/ failed after 1 attempt: the response body is larger than maxResponseBytes allows \(1048576 bytes;/);
+    expect((error as Error).message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/api\/flows\/ failed after 1 attempt: the response body is larger than maxResponseBytes allows \(1048576 bytes;/,
+    );
     await api.allClosed();
     expect(process.memoryUsage().rss).toBeLessThan(2 * 1024 * MiB);
   });
@@ -108,7 +110,8 @@ describe("redirects", () => {
   it("a 307 to another origin is refused: the other server gets nothing, the error names both origins only", async () => {
     const elsewhere = await server((_req, res) => json(res, 200, flow()));
     const api = await server((req, res) => {
-      if (req.url?.startsWith("/api/csrf-token")) return json(res, 200, { token: "CSRF_TOKEN_VALUE", expiration: new Date(Date.now() + 3_600_000).toISOString() });
+      if (req.url?.startsWith("/api/csrf-token"))
+        return json(res, 200, { token: "CSRF_TOKEN_VALUE", expiration: new Date(Date.now() + 3_600_000).toISOString() });
       res.writeHead(307, { location: `${elsewhere.origin}/steal?signature=SECRET_QUERY`, "content-length": "0" });
       res.end();
     });
@@ -306,7 +309,10 @@ describe("bad responses", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end("<html>not json</html>");
     });
-    const { error } = await within(3000, outcome(client(fastSettings(api.url, { csrfEnabled: false })).call("get", "/flows/{id}", { path: { id: FLOW_ID } })));
+    const { error } = await within(
+      3000,
+      outcome(client(fastSettings(api.url, { csrfEnabled: false })).call("get", "/flows/{id}", { path: { id: FLOW_ID } })),
+    );
     expect(error).toBeInstanceOf(InvalidResponseBodyError);
     expect(error).toMatchObject({ method: "GET", url: `${api.url}/flows/${FLOW_ID}`, status: 200 });
     expect((error as Error).message).toMatch(new RegExp(`^GET ${api.url}/flows/${FLOW_ID} answered HTTP 200 with a body that is not valid JSON: `));
@@ -319,7 +325,10 @@ describe("bad responses", () => {
       res.write('{"id":');
       setTimeout(() => req.socket.destroy(), 20);
     });
-    const { error } = await within(3000, outcome(client(fastSettings(api.url, { csrfEnabled: false })).call("get", "/flows/{id}", { path: { id: FLOW_ID } })));
+    const { error } = await within(
+      3000,
+      outcome(client(fastSettings(api.url, { csrfEnabled: false })).call("get", "/flows/{id}", { path: { id: FLOW_ID } })),
+    );
     expect(error).toBeInstanceOf(HTTPRequestError);
     expect((error as HTTPRequestError).url).toBe(`${api.url}/flows/${FLOW_ID}`);
     expect((error as Error).message).not.toContain("{id}");

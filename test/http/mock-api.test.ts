@@ -15,7 +15,12 @@ it("serves under a prefix, records and validates requests, and answers with sche
   const ok = await fetch(`${api.url}/flows/3fa85f64-5717-4562-b3fc-2c963f66afa6`);
   expect(ok.status).toBe(200);
   expect(await ok.json()).toMatchObject({ id: expect.any(String), name: expect.any(String) });
-  expect(api.requests[0]).toMatchObject({ method: "GET", operationId: "read_flow_flows__id__get", valid: true, params: { id: "3fa85f64-5717-4562-b3fc-2c963f66afa6" } });
+  expect(api.requests[0]).toMatchObject({
+    method: "GET",
+    operationId: "read_flow_flows__id__get",
+    valid: true,
+    params: { id: "3fa85f64-5717-4562-b3fc-2c963f66afa6" },
+  });
 
   const badBody = await fetch(`${api.url}/flows/`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   expect(badBody.status).toBe(400);
@@ -31,7 +36,9 @@ it("serves under a prefix, records and validates requests, and answers with sche
 it("handlers override per operation and may fall through to the schema mock; CSRF tokens are unexpired", async () => {
   api = await startMockApi({
     spec: PREFECT_SPEC_PATH,
-    handlers: { read_flow_flows__id__get: (req) => (req.params.id?.startsWith("0") ? { status: 404, body: { detail: "Flow not found" } } : undefined) },
+    handlers: {
+      read_flow_flows__id__get: (req) => (req.params.id?.startsWith("0") ? { status: 404, body: { detail: "Flow not found" } } : undefined),
+    },
   });
   expect((await fetch(`${api.url}/flows/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
   expect((await fetch(`${api.url}/flows/3fa85f64-5717-4562-b3fc-2c963f66afa6`)).status).toBe(200);

@@ -40,12 +40,37 @@ export function selfSignedCertificate(): Certificate {
   const dir = mkdtempSync(join(tmpdir(), "inject-client-tls-"));
   const certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    "-keyout", keyFile, "-out", certFile,
-  ], { stdio: "ignore", timeout: 10_000 });
-  return { dir, certFile, keyFile, cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ],
+    { stdio: "ignore", timeout: 10_000 },
+  );
+  return {
+    dir,
+    certFile,
+    keyFile,
+    cert: readFileSync(certFile, "utf8"),
+    key: readFileSync(keyFile, "utf8"),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function listen(server: net.Server): Promise<number> {
@@ -81,7 +106,8 @@ function answer(route: Route | undefined, seen: SeenRequest): Required<Pick<Answ
   const custom = route?.(seen);
   if (custom !== undefined) return { status: 200, ...custom };
   if (seen.url.endsWith("/admin/version")) return { status: 200, body: "3.4.11" };
-  if (seen.url.includes("/csrf-token")) return { status: 200, body: { token: "t", client: "c", expiration: new Date(Date.now() + 3_600_000).toISOString() } };
+  if (seen.url.includes("/csrf-token"))
+    return { status: 200, body: { token: "t", client: "c", expiration: new Date(Date.now() + 3_600_000).toISOString() } };
   return { status: 200, body: { ok: true } };
 }
 

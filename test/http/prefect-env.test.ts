@@ -11,7 +11,16 @@ import { FlowRunContext, TaskRunContext } from "../../runtime/context.js";
 import { HTTPStatusError } from "../../runtime/errors.js";
 import { REQUEST_EVENTS_CHANNEL, type RetryEvent } from "../../runtime/events.js";
 import { ClientSettingsError, HTTPRequestError, ServerVersionError, settingsFromEnv, type ClientSettings } from "../../runtime/http/index.js";
-import { freePort, selfSignedCertificate, startApi, startForwardProxy, type ApiServer, type Certificate, type ForwardProxy, type Route } from "./prefect-env-servers.js";
+import {
+  freePort,
+  selfSignedCertificate,
+  startApi,
+  startForwardProxy,
+  type ApiServer,
+  type Certificate,
+  type ForwardProxy,
+  type Route,
+} from "./prefect-env-servers.js";
 import { TestClient, fastSettings } from "./test-client.js";
 import { connectRetryDelayMs } from "../../runtime/http/connect-retry.js";
 
@@ -34,8 +43,9 @@ beforeAll(() => {
 });
 afterAll(() => {
   cert.remove();
-  for (const [name, value] of savedEnv) if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
+  for (const [name, value] of savedEnv)
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c[Symbol.asyncDispose]()));
@@ -117,7 +127,9 @@ describe("proxies: HTTP_PROXY / HTTPS_PROXY / NO_PROXY (httpx trust_env)", () =>
   it("goes direct for NO_PROXY hosts and with trustEnv: false", async () => {
     const server = await api();
     const forward = await proxy();
-    const bypassed = withEnv({ HTTP_PROXY: forward.url, NO_PROXY: "localhost,127.0.0.1" }, () => client(fastSettings(server.url, { csrfEnabled: false })));
+    const bypassed = withEnv({ HTTP_PROXY: forward.url, NO_PROXY: "localhost,127.0.0.1" }, () =>
+      client(fastSettings(server.url, { csrfEnabled: false })),
+    );
     const distrustful = withEnv({ HTTP_PROXY: forward.url }, () => client(fastSettings(server.url, { csrfEnabled: false, trustEnv: false })));
     await bypassed.call("get", "/flows/");
     await distrustful.call("get", "/flows/");
@@ -157,7 +169,9 @@ describe("proxies: HTTP_PROXY / HTTPS_PROXY / NO_PROXY (httpx trust_env)", () =>
 describe("profiles: PREFECT_HOME/profiles.toml, PREFECT_PROFILES_PATH, PREFECT_PROFILE", () => {
   it("reads the active profile's URL and key, and the request carries them", async () => {
     const server = await api();
-    const home = prefectHome(`active = "dev"\n[profiles.dev]\nPREFECT_API_URL = "${server.url}"\nPREFECT_API_KEY = "pnu_from_profile"\nPREFECT_CLIENT_MAX_RETRIES = 2\n`);
+    const home = prefectHome(
+      `active = "dev"\n[profiles.dev]\nPREFECT_API_URL = "${server.url}"\nPREFECT_API_KEY = "pnu_from_profile"\nPREFECT_CLIENT_MAX_RETRIES = 2\n`,
+    );
     const settings = settingsFromEnv({ PREFECT_HOME: home });
     expect(settings).toMatchObject({ baseUrl: server.url, apiKey: "pnu_from_profile", maxRetries: 2 });
     await client({ ...settings, csrfEnabled: false }).call("get", "/flows/");
@@ -165,18 +179,27 @@ describe("profiles: PREFECT_HOME/profiles.toml, PREFECT_PROFILES_PATH, PREFECT_P
   });
 
   it("the environment wins over the profile; PREFECT_PROFILE and PREFECT_PROFILES_PATH pick profile and file", () => {
-    const home = prefectHome(`active = "dev"\n[profiles.dev]\nPREFECT_API_URL = "http://dev.example/api"\n[profiles.prod]\nPREFECT_API_URL = "http://prod.example/api"\nPREFECT_API_KEY = "pnu_prod"\n`);
+    const home = prefectHome(
+      `active = "dev"\n[profiles.dev]\nPREFECT_API_URL = "http://dev.example/api"\n[profiles.prod]\nPREFECT_API_URL = "http://prod.example/api"\nPREFECT_API_KEY = "pnu_prod"\n`,
+    );
     const file = join(home, "profiles.toml");
     expect(settingsFromEnv({ PREFECT_HOME: home, PREFECT_API_URL: "http://env.example/api" }).baseUrl).toBe("http://env.example/api");
-    expect(settingsFromEnv({ PREFECT_PROFILES_PATH: file, PREFECT_PROFILE: "prod" })).toEqual({ baseUrl: "http://prod.example/api", apiKey: "pnu_prod" });
+    expect(settingsFromEnv({ PREFECT_PROFILES_PATH: file, PREFECT_PROFILE: "prod" })).toEqual({
+      baseUrl: "http://prod.example/api",
+      apiKey: "pnu_prod",
+    });
     expect(settingsFromEnv({ PREFECT_PROFILES_PATH: file, PREFECT_PROFILE: "prod", PREFECT_API_KEY: "pnu_env" }).apiKey).toBe("pnu_env");
     expect(() => settingsFromEnv({ PREFECT_HOME: home }, { profilesPath: false })).toThrow(/^No Prefect API URL provided/);
     // A built-in profile the file does not hold is no profile, as in Prefect.
-    expect(() => settingsFromEnv({ PREFECT_HOME: home, PREFECT_PROFILE: "ephemeral" })).toThrow(/^No Prefect API URL provided \(nor does profile "ephemeral"/);
+    expect(() => settingsFromEnv({ PREFECT_HOME: home, PREFECT_PROFILE: "ephemeral" })).toThrow(
+      /^No Prefect API URL provided \(nor does profile "ephemeral"/,
+    );
   });
 
   it("errors name the file, profile and key, never a value", () => {
-    const bad = prefectHome(`active = "dev"\n[profiles.dev]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\nPREFECT_API_KEY = "pnu_topsecret"\nPREFECT_CLIENT_MAX_RETRIES = "-1"\n`);
+    const bad = prefectHome(
+      `active = "dev"\n[profiles.dev]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\nPREFECT_API_KEY = "pnu_topsecret"\nPREFECT_CLIENT_MAX_RETRIES = "-1"\n`,
+    );
     expect(() => settingsFromEnv({ PREFECT_HOME: bad })).toThrow(
       `Invalid value for PREFECT_CLIENT_MAX_RETRIES (in profile "dev" of ${join(bad, "profiles.toml")}): expected an integer >= 0, got "-1".`,
     );
@@ -193,7 +216,9 @@ describe("profiles: PREFECT_HOME/profiles.toml, PREFECT_PROFILES_PATH, PREFECT_P
     expect(message).not.toContain("topsecret");
     const dated = prefectHome(`active = "dev"\n[profiles.dev]\nPREFECT_API_KEY = 1979-05-27T07:32:00Z\n`);
     expect(() => settingsFromEnv({ PREFECT_HOME: dated })).toThrow(/PREFECT_API_KEY in \[profiles\.dev\] must be a string.*\(value not shown\)/);
-    expect(() => settingsFromEnv({ PREFECT_HOME: bad, PREFECT_PROFILE: "nope" })).toThrow(/^PREFECT_PROFILE names profile "nope", which .* does not define \(it has: "dev"\)/);
+    expect(() => settingsFromEnv({ PREFECT_HOME: bad, PREFECT_PROFILE: "nope" })).toThrow(
+      /^PREFECT_PROFILE names profile "nope", which .* does not define \(it has: "dev"\)/,
+    );
   });
 });
 
@@ -201,7 +226,10 @@ describe("Prefect Cloud: detected by the PREFECT_CLOUD_API_URL prefix", () => {
   it("a Cloud URL fetches no CSRF token and skips the version check; serverType says so", async () => {
     const server = await api();
     const cloudApi = server.url; // stands in for https://api.prefect.cloud/api
-    const settings = settingsFromEnv({ PREFECT_API_URL: `${cloudApi}/accounts/a/workspaces/w`, PREFECT_CLOUD_API_URL: cloudApi }, { profilesPath: false });
+    const settings = settingsFromEnv(
+      { PREFECT_API_URL: `${cloudApi}/accounts/a/workspaces/w`, PREFECT_CLOUD_API_URL: cloudApi },
+      { profilesPath: false },
+    );
     const cloud = client({ ...fastSettings(""), ...settings, apiVersion: "0.8.4" });
     expect(cloud.serverType).toBe("cloud");
     await cloud.open();
@@ -229,8 +257,14 @@ describe("Prefect Cloud: detected by the PREFECT_CLOUD_API_URL prefix", () => {
 describe("TLS: PREFECT_API_SSL_CERT_FILE, SSL_CERT_FILE, PREFECT_API_TLS_INSECURE_SKIP_VERIFY", () => {
   it("a self-signed server is refused by default and trusted with each of the three variables", async () => {
     const server = await api("https");
-    await expect(client(fastSettings(server.url, { csrfEnabled: false, maxRetries: 0 })).call("get", "/flows/")).rejects.toBeInstanceOf(HTTPRequestError);
-    for (const env of [{ PREFECT_API_SSL_CERT_FILE: cert.certFile }, { SSL_CERT_FILE: cert.certFile }, { PREFECT_API_TLS_INSECURE_SKIP_VERIFY: "true" }]) {
+    await expect(client(fastSettings(server.url, { csrfEnabled: false, maxRetries: 0 })).call("get", "/flows/")).rejects.toBeInstanceOf(
+      HTTPRequestError,
+    );
+    for (const env of [
+      { PREFECT_API_SSL_CERT_FILE: cert.certFile },
+      { SSL_CERT_FILE: cert.certFile },
+      { PREFECT_API_TLS_INSECURE_SKIP_VERIFY: "true" },
+    ]) {
       const settings = settingsFromEnv({ PREFECT_API_URL: server.url, ...env }, { profilesPath: false });
       expect(await client({ ...fastSettings(""), ...settings, csrfEnabled: false }).call("get", "/flows/")).toEqual({ ok: true });
     }
@@ -239,9 +273,9 @@ describe("TLS: PREFECT_API_SSL_CERT_FILE, SSL_CERT_FILE, PREFECT_API_TLS_INSECUR
 
   it("an unreadable or non-PEM cert file is one ClientSettingsError naming the variable and path", () => {
     const missing = join(cert.dir, "missing.pem");
-    expect(() => settingsFromEnv({ PREFECT_API_URL: "https://127.0.0.1:1/api", PREFECT_API_SSL_CERT_FILE: missing }, { profilesPath: false })).toThrow(
-      `Cannot read the CA certificate file ${JSON.stringify(missing)} named by PREFECT_API_SSL_CERT_FILE (ENOENT).`,
-    );
+    expect(() =>
+      settingsFromEnv({ PREFECT_API_URL: "https://127.0.0.1:1/api", PREFECT_API_SSL_CERT_FILE: missing }, { profilesPath: false }),
+    ).toThrow(`Cannot read the CA certificate file ${JSON.stringify(missing)} named by PREFECT_API_SSL_CERT_FILE (ENOENT).`);
     expect(() => settingsFromEnv({ PREFECT_API_URL: "https://127.0.0.1:1/api", SSL_CERT_FILE: cert.keyFile }, { profilesPath: false })).toThrow(
       /named by SSL_CERT_FILE holds no PEM certificate/,
     );
@@ -261,9 +295,20 @@ describe("retry visibility: retry events and the logger", () => {
       events.stop();
     }
     expect(events.retries).toEqual([
-      { type: "retry", phase: "request", method: "GET", url: `${server.url}/flows/`, attempt: 1, maxAttempts: 6, delayMs: expect.any(Number), status: 503 },
+      {
+        type: "retry",
+        phase: "request",
+        method: "GET",
+        url: `${server.url}/flows/`,
+        attempt: 1,
+        maxAttempts: 6,
+        delayMs: expect.any(Number),
+        status: 503,
+      },
     ]);
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^GET ${server.url}/flows/: attempt 1/6 failed with HTTP 503; retrying in \\d+\\.\\d s$`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^GET ${server.url}/flows/: attempt 1/6 failed with HTTP 503; retrying in \\d+\\.\\d s$`)),
+    ]);
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -276,7 +321,9 @@ describe("server version check (PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED)", (
     expect(server.requests.map((r) => r.url)).toEqual(["/api/admin/version"]);
 
     const old = await api("http", (r) => (r.url.endsWith("/admin/version") ? { body: "2.19.3" } : undefined));
-    const error = await client({ ...fastSettings(old.url), apiVersion: "0.8.4" }).open().catch((e: unknown) => e);
+    const error = await client({ ...fastSettings(old.url), apiVersion: "0.8.4" })
+      .open()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerVersionError);
     expect((error as Error).message).toBe(
       `Found incompatible versions: this client speaks Prefect 3.x's API, the server at ${old.url} is Prefect 2.19.3. Major versions must match (set PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED=false (serverVersionCheck: false) to skip this check).`,
@@ -293,17 +340,27 @@ describe("server version check (PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED)", (
 });
 
 describe("attribution headers (Prefect's test_attribution.py)", () => {
-  const ids = { worker: "0b7a4c36-0000-4000-8000-000000000001", flowRun: "0b7a4c36-0000-4000-8000-000000000002", envFlowRun: "0b7a4c36-0000-4000-8000-000000000003" };
+  const ids = {
+    worker: "0b7a4c36-0000-4000-8000-000000000001",
+    flowRun: "0b7a4c36-0000-4000-8000-000000000002",
+    envFlowRun: "0b7a4c36-0000-4000-8000-000000000003",
+  };
 
   it("sends worker and flow-run ids from PREFECT__* variables; a run context wins over the variable", async () => {
     const server = await api();
-    const c = withEnv({ PREFECT__WORKER_ID: ids.worker, PREFECT__WORKER_NAME: "worker-a", PREFECT__FLOW_RUN_ID: ids.envFlowRun }, () => client(fastSettings(server.url, { csrfEnabled: false })));
+    const c = withEnv({ PREFECT__WORKER_ID: ids.worker, PREFECT__WORKER_NAME: "worker-a", PREFECT__FLOW_RUN_ID: ids.envFlowRun }, () =>
+      client(fastSettings(server.url, { csrfEnabled: false })),
+    );
     await c.call("get", "/flows/");
     await FlowRunContext.run({ client: c, flowRunId: ids.flowRun, flowRunName: "sleepy-otter", deploymentId: "dep-1" }, () =>
       TaskRunContext.run({ client: c, taskRunId: "task-1" }, () => c.call("get", "/flows/")),
     );
     const [fromEnv, fromContext] = server.requests.map((r) => r.headers);
-    expect(fromEnv).toMatchObject({ "x-prefect-worker-id": ids.worker, "x-prefect-worker-name": "worker-a", "x-prefect-flow-run-id": ids.envFlowRun });
+    expect(fromEnv).toMatchObject({
+      "x-prefect-worker-id": ids.worker,
+      "x-prefect-worker-name": "worker-a",
+      "x-prefect-flow-run-id": ids.envFlowRun,
+    });
     expect(fromEnv!["x-prefect-flow-run-name"]).toBeUndefined();
     expect(fromContext).toMatchObject({
       "x-prefect-worker-id": ids.worker,
@@ -321,7 +378,8 @@ describe("attribution headers (Prefect's test_attribution.py)", () => {
     await plain.call("get", "/flows/");
     await off.call("get", "/flows/");
     await FlowRunContext.run({ client: plain, flowRunId: "id\r\nX-Injected: 1" }, () => plain.call("get", "/flows/"));
-    for (const request of server.requests) expect(Object.keys(request.headers).filter((h) => h.startsWith("x-prefect-") && h !== "x-prefect-api-version")).toEqual([]);
+    for (const request of server.requests)
+      expect(Object.keys(request.headers).filter((h) => h.startsWith("x-prefect-") && h !== "x-prefect-api-version")).toEqual([]);
   });
 });
 
@@ -354,7 +412,9 @@ describe("connect retries of the pool (Prefect's get_client: retries=3)", () => 
     const port = await freePort();
     const lines: string[] = [];
     const started = Date.now();
-    const error = await client(fastSettings(`http://127.0.0.1:${port}/api`, { csrfEnabled: false, retryBaseDelayMs: 20, logger: { debug: (l) => lines.push(l) } }))
+    const error = await client(
+      fastSettings(`http://127.0.0.1:${port}/api`, { csrfEnabled: false, retryBaseDelayMs: 20, logger: { debug: (l) => lines.push(l) } }),
+    )
       .call("get", "/flows/")
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPRequestError);
@@ -384,7 +444,11 @@ describe("PREFECT_API_ENABLE_HTTP2", () => {
   it("speaks HTTP/2 to a TLS server offering h2 when enabled, HTTP/1.1 otherwise", async () => {
     const server = await api("http2");
     const env = { PREFECT_API_URL: server.url, PREFECT_API_SSL_CERT_FILE: cert.certFile };
-    const h2 = client({ ...fastSettings(""), ...settingsFromEnv({ ...env, PREFECT_API_ENABLE_HTTP2: "true" }, { profilesPath: false }), csrfEnabled: false });
+    const h2 = client({
+      ...fastSettings(""),
+      ...settingsFromEnv({ ...env, PREFECT_API_ENABLE_HTTP2: "true" }, { profilesPath: false }),
+      csrfEnabled: false,
+    });
     const h1 = client({ ...fastSettings(""), ...settingsFromEnv(env, { profilesPath: false }), csrfEnabled: false });
     expect(await h2.call("get", "/flows/")).toEqual({ ok: true });
     expect(await h1.call("get", "/flows/")).toEqual({ ok: true });
@@ -399,5 +463,11 @@ async function listenOn(port: number): Promise<{ close(): Promise<void> }> {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -86,9 +86,19 @@ describe("constructor settings", () => {
 
 describe("staticHeaders", () => {
   it("Basic wins over Bearer; custom headers replace others case-insensitively", () => {
-    const headers = staticHeaders({ baseUrl: "x", apiKey: "k", authString: "a:b", headers: { authorization: "Custom x", "X-A": "1" } }, () => undefined);
-    expect(headers).toEqual({ "X-PREFECT-API-VERSION": "0.8.4", "User-Agent": "inject-client/0.1.0 (API 0.8.4)", authorization: "Custom x", "X-A": "1" });
-    expect(staticHeaders({ baseUrl: "x", apiKey: "k", authString: "a:b" }, () => undefined).Authorization).toBe(`Basic ${Buffer.from("a:b").toString("base64")}`);
+    const headers = staticHeaders(
+      { baseUrl: "x", apiKey: "k", authString: "a:b", headers: { authorization: "Custom x", "X-A": "1" } },
+      () => undefined,
+    );
+    expect(headers).toEqual({
+      "X-PREFECT-API-VERSION": "0.8.4",
+      "User-Agent": "inject-client/0.1.0 (API 0.8.4)",
+      authorization: "Custom x",
+      "X-A": "1",
+    });
+    expect(staticHeaders({ baseUrl: "x", apiKey: "k", authString: "a:b" }, () => undefined).Authorization).toBe(
+      `Basic ${Buffer.from("a:b").toString("base64")}`,
+    );
     expect(staticHeaders({ baseUrl: "x", apiKey: "k" }, () => undefined).Authorization).toBe("Bearer k");
   });
 });

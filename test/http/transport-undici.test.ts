@@ -34,7 +34,9 @@ describe("undici's errors", () => {
     expect(classifyNetworkError(new errors.ConnectTimeoutError())).toBe("timeout");
     expect(classifyNetworkError(new errors.HTTPParserError("Invalid status code"))).toBe("transient");
     expect(classifyNetworkError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }))).toBe("connect");
-    expect(classifyNetworkError(Object.assign(new TypeError("fetch failed"), { cause: new errors.SocketError("other side closed") }))).toBe("transient");
+    expect(classifyNetworkError(Object.assign(new TypeError("fetch failed"), { cause: new errors.SocketError("other side closed") }))).toBe(
+      "transient",
+    );
     expect(classifyNetworkError(new errors.RequestAbortedError())).toBeUndefined();
     expect(classifyNetworkError(new errors.InvalidArgumentError("invalid method"))).toBeUndefined();
   });
@@ -44,7 +46,10 @@ describe("timeouts", () => {
   it("options.timeout is a deadline for each attempt, body included: a body that drips in ends the call", async () => {
     const api = await server((_req, res) => dripForever(res, 20));
     const started = Date.now();
-    const { error } = await within(3000, outcome(client(fastSettings(api.url, { csrfEnabled: false, maxRetries: 0 })).call("get", "/flows/", {}, { timeout: 300 })));
+    const { error } = await within(
+      3000,
+      outcome(client(fastSettings(api.url, { csrfEnabled: false, maxRetries: 0 })).call("get", "/flows/", {}, { timeout: 300 })),
+    );
     expect(error).toBeInstanceOf(HTTPTimeoutError);
     expect((error as Error).message).toBe(`GET ${api.url}/flows/ timed out after 1 attempt: no response within 300 ms`);
     expect(Date.now() - started).toBeLessThan(1500);
@@ -120,7 +125,11 @@ describe("the api escape hatch (openapi-fetch) on the same transport", () => {
 
     const sent = api.requests.filter((r) => !r.url.startsWith("/api/csrf-token"));
     // openapi-fetch's own conventions stay on `api`: objects in a query as deepObject.
-    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /api/flows/%2E%2E?sort%5Bby%5D=name", "GET /api/flows/%2E%2E?sort%5Bby%5D=name", "POST /api/flows/"]);
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /api/flows/%2E%2E?sort%5Bby%5D=name",
+      "GET /api/flows/%2E%2E?sort%5Bby%5D=name",
+      "POST /api/flows/",
+    ]);
     expect(sent.every((r) => r.headers.authorization === "Bearer pnu_key")).toBe(true);
     expect(sent[2]!.headers["prefect-csrf-token"]).toBe("tok");
     expect(sent[2]!.body).toBe('{"name":"etl"}');
@@ -137,7 +146,10 @@ describe("the api escape hatch (openapi-fetch) on the same transport", () => {
 
   it("a 2xx body over maxResponseBytes rejects with ResponseTooLargeError, and its socket closes", async () => {
     const api = await server((_req, res) => streamForever(res));
-    const { error } = await within(3000, outcome(hatch(fastSettings(api.url, { csrfEnabled: false, maxResponseBytes: 64 * 1024 })).raw.GET("/flows/")));
+    const { error } = await within(
+      3000,
+      outcome(hatch(fastSettings(api.url, { csrfEnabled: false, maxResponseBytes: 64 * 1024 })).raw.GET("/flows/")),
+    );
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     await api.allClosed();
   });

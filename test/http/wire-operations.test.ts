@@ -43,7 +43,9 @@ type Handler = (req: Seen, res: http.ServerResponse) => void;
 
 const { defer } = closeAfterEach();
 
-async function serve(handler: Handler = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}')): Promise<Server> {
+async function serve(
+  handler: Handler = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
+): Promise<Server> {
   const seen: Seen[] = [];
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
@@ -86,7 +88,11 @@ interface PetMethods {
   getPet(petId: string | number, options?: CallOptions): Promise<unknown>;
   getPetLabel(petId: unknown, options?: CallOptions): Promise<unknown>;
   getPetMatrix(petId: unknown, options?: CallOptions): Promise<unknown>;
-  updatePet(petId: string, body: unknown, options?: CallOptions<Record<string, unknown>, { "X-Request-Tags"?: string[]; [name: string]: unknown }, { session?: string }>): Promise<unknown>;
+  updatePet(
+    petId: string,
+    body: unknown,
+    options?: CallOptions<Record<string, unknown>, { "X-Request-Tags"?: string[]; [name: string]: unknown }, { session?: string }>,
+  ): Promise<unknown>;
   untag(body: unknown, options?: CallOptions<{ tag?: string }>): Promise<unknown>;
   bucketAcl(bucket: string, options?: CallOptions<{ "max-keys"?: number }>): Promise<unknown>;
   mergePatch(petId: string, body: unknown): Promise<unknown>;
@@ -137,7 +143,15 @@ async function readToEnd(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
 }
 
 function client(url: string, settings: Partial<ClientSettings> = {}): PetClient {
-  const made = new PetClient({ baseUrl: url, csrfEnabled: false, apiVersion: null, retryBaseDelayMs: 1, sleep: async () => undefined, warn: () => undefined, ...settings });
+  const made = new PetClient({
+    baseUrl: url,
+    csrfEnabled: false,
+    apiVersion: null,
+    retryBaseDelayMs: 1,
+    sleep: async () => undefined,
+    warn: () => undefined,
+    ...settings,
+  });
   defer(() => made[Symbol.asyncDispose]());
   return made;
 }
@@ -224,7 +238,9 @@ describe("defineOperations", () => {
     expect((missing as Error).message).toMatch(/^GET \/pets\/\{petId\}: path parameter "petId" is undefined/);
     const header = await c.updatePet("1", {}, { headers: { "X-Evil": "a\r\nInjected: 1" } }).catch((e: unknown) => e);
     expect(header).toBeInstanceOf(RequestParameterError);
-    expect((header as Error).message).toBe('PUT /pets/{petId}: header parameter "X-Evil" contains a line break, NUL or a character outside Latin-1 (value not shown)');
+    expect((header as Error).message).toBe(
+      'PUT /pets/{petId}: header parameter "X-Evil" contains a line break, NUL or a character outside Latin-1 (value not shown)',
+    );
     expect(server.seen).toEqual([]);
   });
 
@@ -240,7 +256,9 @@ describe("defineOperations", () => {
     const c = new Recording({ baseUrl: server.url, csrfEnabled: false });
     defer(() => c[Symbol.asyncDispose]());
     await c.getPetMatrix("x");
-    expect(calls).toEqual([{ method: "get", path: "/pets/{petId}", input: { path: { petId: "x" }, body: undefined }, wire: { path: { petId: { style: "matrix" } } } }]);
+    expect(calls).toEqual([
+      { method: "get", path: "/pets/{petId}", input: { path: { petId: "x" }, body: undefined }, wire: { path: { petId: { style: "matrix" } } } },
+    ]);
     expect(server.seen[0]!.url).toBe("/api/pets/;petId=x");
   });
 });
@@ -301,15 +319,21 @@ describe("request bodies by media type, as the server receives them", () => {
 
   it("a body of the wrong kind is refused before anything is sent", async () => {
     const server = await serve();
-    const error = await client(server.url).putPhoto("1", { not: "bytes" }).catch((e: unknown) => e);
+    const error = await client(server.url)
+      .putPhoto("1", { not: "bytes" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestBodyError);
-    expect((error as Error).message).toMatch(/^PUT \/pets\/\{petId\}\/photo: request body \(application\/octet-stream\) is an object: pass a string or a Uint8Array/);
+    expect((error as Error).message).toMatch(
+      /^PUT \/pets\/\{petId\}\/photo: request body \(application\/octet-stream\) is an object: pass a string or a Uint8Array/,
+    );
     expect(server.seen).toEqual([]);
   });
 
   it("a stream body is sent once: a retryable status is not retried", async () => {
     const server = await serve((_req, res) => res.writeHead(503).end());
-    const error = await client(server.url).putPhoto("1", Readable.from([Buffer.from("x")])).catch((e: unknown) => e);
+    const error = await client(server.url)
+      .putPhoto("1", Readable.from([Buffer.from("x")]))
+      .catch((e: unknown) => e);
     expect((error as HTTPStatusError).status).toBe(503);
     expect(server.seen).toHaveLength(1);
   });
@@ -379,7 +403,9 @@ describe("the stream view", () => {
 
   it("a non-2xx rejects with HTTPStatusError, its body read", async () => {
     const server = await serve((_req, res) => res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"Flow run not found"}'));
-    const error = await client(server.url).stream.downloadLogs("nope").catch((e: unknown) => e);
+    const error = await client(server.url)
+      .stream.downloadLogs("nope")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPStatusError);
     expect(error).toMatchObject({ status: 404, detail: "Flow run not found", url: `${server.url}/flow_runs/nope/logs/download` });
   });

@@ -196,7 +196,12 @@ describe("header and cookie parameters", () => {
 describe("request bodies by media type", () => {
   it("any JSON media type is JSON.stringify with that exact Content-Type", () => {
     expect(encodeBody({ a: 1 }, undefined)).toEqual({ body: '{"a":1}', contentType: "application/json", replayable: true });
-    for (const type of ["application/merge-patch+json", "application/vnd.api+json", "application/json-patch+json", "application/json; charset=utf-8"]) {
+    for (const type of [
+      "application/merge-patch+json",
+      "application/vnd.api+json",
+      "application/json-patch+json",
+      "application/json; charset=utf-8",
+    ]) {
       expect(encodeBody([{ op: "remove" }], type)).toEqual({ body: '[{"op":"remove"}]', contentType: type, replayable: true });
     }
     expect(encodeBody(null, undefined).body).toBe("null");
@@ -233,7 +238,12 @@ describe("request bodies by media type", () => {
   });
 
   it.each([
-    { given: { a: 1 }, type: "application/octet-stream", problem: /request body \(application\/octet-stream\) is an object: pass a string or a Uint8Array, Buffer, Blob, ArrayBuffer or a readable stream/ },
+    {
+      given: { a: 1 },
+      type: "application/octet-stream",
+      problem:
+        /request body \(application\/octet-stream\) is an object: pass a string or a Uint8Array, Buffer, Blob, ArrayBuffer or a readable stream/,
+    },
     { given: { a: 1 }, type: "text/plain", problem: /request body \(text\/plain\) is an object: pass a string/ },
     { given: new Uint8Array(1), type: "application/json", problem: /is binary data: pass the value to encode as JSON/ },
     { given: () => 1, type: "application/json", problem: /is a function, which has no JSON form/ },
@@ -272,7 +282,9 @@ describe("request bodies by media type", () => {
     expect(encoded.replayable).toBe(false);
     const chunks: Buffer[] = [];
     for await (const chunk of encoded.body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-    expect(Buffer.concat(chunks).toString()).toContain('Content-Disposition: form-data; name="a%22b"; filename="blob"\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n');
+    expect(Buffer.concat(chunks).toString()).toContain(
+      'Content-Disposition: form-data; name="a%22b"; filename="blob"\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n',
+    );
   });
 });
 

@@ -23,10 +23,16 @@ describe("npm run matrix's runner", () => {
     const results = await runMatrix(cells, { root, concurrency: 2 });
     expect(results.map((r) => r.cell)).toEqual(cells);
     for (const { cell, outcome } of results.slice(0, 3)) expect(outcome, `${cell.ts} ${cell.kind}`).toMatchObject({ status: "ok" });
-    expect(results[3]!.outcome).toMatchObject({ status: "n/a", use: "tsc + inject-client-transform, or a Vite build", reason: expect.stringMatching(/no JavaScript plugins/) });
+    expect(results[3]!.outcome).toMatchObject({
+      status: "n/a",
+      use: "tsc + inject-client-transform, or a Vite build",
+      reason: expect.stringMatching(/no JavaScript plugins/),
+    });
     const table = matrixTable(results);
     expect(table.split("\n")[2]).toMatch(/^\| 20 \| 5\.9\.3 \| not run \| ok \(\d+ s\) \| not run \| not run \| not run \|$/);
-    expect(table.split("\n")[3]).toMatch(/^\| 20 \| 7\.0\.2 \| ok \(\d+ s\) \| n\/a: use tsc \+ inject-client-transform, or a Vite build \(TypeScript 7's tsc loads no JavaScript plugins/);
+    expect(table.split("\n")[3]).toMatch(
+      /^\| 20 \| 7\.0\.2 \| ok \(\d+ s\) \| n\/a: use tsc \+ inject-client-transform, or a Vite build \(TypeScript 7's tsc loads no JavaScript plugins/,
+    );
     expect(table.split("\n")[3]).toMatch(/\| ok \(\d+ s\) \| not run \| not run \|$/);
   }, 600_000);
 
@@ -41,7 +47,9 @@ describe("npm run matrix's runner", () => {
   });
 
   it("reports the first line that names the error, not npm's warnings", () => {
-    expect(firstErrorLine("npm warn deprecated x\n\nsrc/a.ts(1,2): error TS2307: Cannot find module 'y'\nmore")).toBe("src/a.ts(1,2): error TS2307: Cannot find module 'y'");
+    expect(firstErrorLine("npm warn deprecated x\n\nsrc/a.ts(1,2): error TS2307: Cannot find module 'y'\nmore")).toBe(
+      "src/a.ts(1,2): error TS2307: Cannot find module 'y'",
+    );
     expect(firstErrorLine("just this\n")).toBe("just this");
   });
 

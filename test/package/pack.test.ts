@@ -14,7 +14,13 @@ const PREFECT_SPEC = join(repo, "../shared/openapi/prefect-v3.json");
 const STRICT = { exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true };
 const COMMON = { target: "ES2022", lib: ["ES2022", "ESNext.Disposable"], types: ["node"], strict: true, skipLibCheck: true, noEmit: true, ...STRICT };
 // npm settings for every install here: the registry's cache first, no audit or funding noise.
-const NPM_ENV = { ...process.env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+const NPM_ENV = {
+  ...process.env,
+  npm_config_prefer_offline: "true",
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+};
 
 let scratch: string;
 let packs: string;
@@ -80,7 +86,9 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "inject-client-packages-"));
   packs = join(scratch, "packs");
   // The build already ran (pretest); the pack script packs without running it again.
-  const listed = execFileSync(process.execPath, [join(repo, ".ci/pack.mjs"), packs], { encoding: "utf8" }).trim().split("\n");
+  const listed = execFileSync(process.execPath, [join(repo, ".ci/pack.mjs"), packs], { encoding: "utf8" })
+    .trim()
+    .split("\n");
   const find = (name: string) => listed.find((file) => file.endsWith(`/${name}-0.1.0.tgz`))!;
   tarballs = { runtime: find("inject-client"), codegen: find("inject-client-codegen"), transformer: find("inject-client-transformer") };
   expect(Object.values(tarballs).every(Boolean), listed.join("\n")).toBe(true);
@@ -125,7 +133,11 @@ describe("inject-client, as a server installs it (npm install --omit=dev)", () =
         const ms = performance.now() - started;
         const undici = Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes("/node_modules/undici/"));
         console.log(JSON.stringify({ undici, ms, resolves: typeof runtime.getOrCreateClient }));`;
-      return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" })) as { undici: boolean; ms: number; resolves: string };
+      return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" })) as {
+        undici: boolean;
+        ms: number;
+        resolves: string;
+      };
     };
     const core = loadsUndici("inject-client/runtime/core");
     const full = loadsUndici("inject-client/runtime");
@@ -163,7 +175,11 @@ export async function pause(id: string, { client, force = false }: { client?: Pr
 
   it("names the prefect profile's class PrefectClient without --name, and writes .ts files only", () => {
     expect(readFileSync(join(dir, "src/prefect/index.ts"), "utf8")).toMatch(/export class PrefectClient extends OpenAPIClient/);
-    expect(readdirSync(join(dir, "src/prefect")).filter((file) => !file.startsWith(".")).sort()).toEqual(["index.ts", "methods.ts", "types.ts"]);
+    expect(
+      readdirSync(join(dir, "src/prefect"))
+        .filter((file) => !file.startsWith("."))
+        .sort(),
+    ).toEqual(["index.ts", "methods.ts", "types.ts"]);
   });
 
   const settings: [string, string, object][] = [
@@ -181,7 +197,10 @@ export async function pause(id: string, { client, force = false }: { client?: Pr
   }
 
   it("rejects a wrong call (the checks above really type-check the generated methods)", () => {
-    writeFileSync(join(dir, "src/wrong.ts"), `import { PrefectClient } from "./prefect/index.js";\nexport const wrong = (c: PrefectClient) => c.readFlow(42, { nope: true });\n`);
+    writeFileSync(
+      join(dir, "src/wrong.ts"),
+      `import { PrefectClient } from "./prefect/index.js";\nexport const wrong = (c: PrefectClient) => c.readFlow(42, { nope: true });\n`,
+    );
     try {
       const result = tsc(dir, tscBin(), { compilerOptions: { ...COMMON, module: "NodeNext" }, include: ["src"] });
       expect(result.output).toMatch(/src\/wrong\.ts\(2,\d+\): error TS2345/);
@@ -195,15 +214,30 @@ export async function pause(id: string, { client, force = false }: { client?: Pr
     mkdirSync(library);
     cpSync(join(dir, "src"), join(library, "src"), { recursive: true });
     writeFileSync(join(library, "package.json"), JSON.stringify({ type: "module" }));
-    const build = tsc(library, tscBin(), { compilerOptions: { ...COMMON, module: "NodeNext", noEmit: false, declaration: true, rootDir: "src", outDir: "lib" }, include: ["src"] });
+    const build = tsc(library, tscBin(), {
+      compilerOptions: { ...COMMON, module: "NodeNext", noEmit: false, declaration: true, rootDir: "src", outDir: "lib" },
+      include: ["src"],
+    });
     expect(build.output).toBe("");
-    expect(readdirSync(join(library, "lib/prefect")).sort()).toEqual(["index.d.ts", "index.js", "methods.d.ts", "methods.js", "types.d.ts", "types.js"]);
+    expect(readdirSync(join(library, "lib/prefect")).sort()).toEqual([
+      "index.d.ts",
+      "index.js",
+      "methods.d.ts",
+      "methods.js",
+      "types.d.ts",
+      "types.js",
+    ]);
     // A consumer of the library sees only lib/: the declarations, not the sources.
     rmSync(join(library, "src"), { recursive: true });
-    writeFileSync(join(library, "consumer.ts"), `import { PrefectClient } from "./lib/prefect/index.js";\nexport const flow = (c: PrefectClient) => c.readFlow("3fa85f64-5717-4562-b3fc-2c963f66afa6").then((f) => f.name.toUpperCase());\nexport const wrong = (c: PrefectClient) => c.readFlowz();\n`);
+    writeFileSync(
+      join(library, "consumer.ts"),
+      `import { PrefectClient } from "./lib/prefect/index.js";\nexport const flow = (c: PrefectClient) => c.readFlow("3fa85f64-5717-4562-b3fc-2c963f66afa6").then((f) => f.name.toUpperCase());\nexport const wrong = (c: PrefectClient) => c.readFlowz();\n`,
+    );
     const consumer = tsc(library, tscBin(), { compilerOptions: { ...COMMON, module: "NodeNext" }, files: ["consumer.ts"] });
     // readFlow is found and typed (f.name is a string); the misspelt method is the only error.
-    expect(consumer.output.trim().split("\n")).toEqual([expect.stringMatching(/^consumer\.ts\(3,\d+\): error TS2551: Property 'readFlowz' does not exist on type 'PrefectClient'/)]);
+    expect(consumer.output.trim().split("\n")).toEqual([
+      expect.stringMatching(/^consumer\.ts\(3,\d+\): error TS2551: Property 'readFlowz' does not exist on type 'PrefectClient'/),
+    ]);
   });
 });
 
@@ -243,7 +277,10 @@ export async function count(): Promise<number> {
     expect(ok.output).toBe("");
     expect(ok.status).toBe(0);
     // The control: TS 7 really checks the calls against the generated types.
-    writeFileSync(join(dir, "src/wrong.ts"), `import { PrefectClient } from "./prefect/index.js";\nexport const n = (c: PrefectClient): Promise<number> => c.readFlow("x");\n`);
+    writeFileSync(
+      join(dir, "src/wrong.ts"),
+      `import { PrefectClient } from "./prefect/index.js";\nexport const n = (c: PrefectClient): Promise<number> => c.readFlow("x");\n`,
+    );
     const wrong = tsc(dir, tsc7, { compilerOptions: { ...COMMON, module: "NodeNext", verbatimModuleSyntax: true }, include: ["src"] });
     expect(wrong.output).toMatch(/src\/wrong\.ts\(2,\d+\): error TS2322/);
     expect(wrong.status).not.toBe(0);
@@ -285,7 +322,10 @@ describe("the README's Using it in your project", () => {
 
   it("every command works as pasted on a fresh npm init -y project", async () => {
     const readme = readFileSync(join(repo, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Using it in your project\n"), readme.indexOf("\n## ", readme.indexOf("## Using it in your project\n") + 5));
+    const section = readme.slice(
+      readme.indexOf("## Using it in your project\n"),
+      readme.indexOf("\n## ", readme.indexOf("## Using it in your project\n") + 5),
+    );
     const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map(([, lang, body]) => ({ lang: lang!, body: body! }));
     const commands = blocks
       .filter((block) => block.lang === "sh")

@@ -17,16 +17,30 @@ let tarballs: string[];
 beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), "inject-client-package-checks-"));
   // The build already ran (pretest); the pack script packs without running it again.
-  tarballs = execFileSync(process.execPath, [path.join(REPO, ".ci/pack.mjs"), scratch], { encoding: "utf8" }).trim().split("\n");
-  expect(tarballs.map((file) => path.basename(file).replace(/-\d+\.\d+\.\d+.*\.tgz$/, ""))).toEqual(["inject-client", "inject-client-codegen", "inject-client-transformer"]);
+  tarballs = execFileSync(process.execPath, [path.join(REPO, ".ci/pack.mjs"), scratch], { encoding: "utf8" })
+    .trim()
+    .split("\n");
+  expect(tarballs.map((file) => path.basename(file).replace(/-\d+\.\d+\.\d+.*\.tgz$/, ""))).toEqual([
+    "inject-client",
+    "inject-client-codegen",
+    "inject-client-transformer",
+  ]);
 }, 120_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function run(command: string, args: string[]): Promise<{ status: number; output: string }> {
-  return promisify(execFile)(path.join(BIN, command), args, { cwd: scratch, timeout: 60_000, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: "1" } }).then(
+  return promisify(execFile)(path.join(BIN, command), args, {
+    cwd: scratch,
+    timeout: 60_000,
+    maxBuffer: 16 << 20,
+    env: { ...process.env, NO_COLOR: "1" },
+  }).then(
     ({ stdout, stderr }) => ({ status: 0, output: `${stdout}${stderr}` }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ status: typeof error.code === "number" ? error.code : 1, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      status: typeof error.code === "number" ? error.code : 1,
+      output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+    }),
   );
 }
 
@@ -39,7 +53,8 @@ function unpack(tarball: string): string {
 
 describe.concurrent("the packed tarballs", () => {
   for (const name of ["inject-client", "inject-client-codegen", "inject-client-transformer"]) {
-    const tarball = () => tarballs.find((file) => path.basename(file).startsWith(`${name}-`) && /^[\d.]+\.tgz$/.test(path.basename(file).slice(name.length + 1)))!;
+    const tarball = () =>
+      tarballs.find((file) => path.basename(file).startsWith(`${name}-`) && /^[\d.]+\.tgz$/.test(path.basename(file).slice(name.length + 1)))!;
 
     it(`${name}: publint finds nothing, warnings and suggestions included`, async () => {
       const result = await run("publint", ["run", tarball(), "--strict", "--level", "suggestion"]);
@@ -57,7 +72,10 @@ describe.concurrent("the packed tarballs", () => {
         problems: Record<string, unknown[]>;
         analysis: { types: unknown; entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName?: string } }> }> };
       };
-      expect(Object.keys(report.problems).filter((kind) => kind !== "CJSResolvesToESM"), result.output).toEqual([]);
+      expect(
+        Object.keys(report.problems).filter((kind) => kind !== "CJSResolvesToESM"),
+        result.output,
+      ).toEqual([]);
       if (name === "inject-client-codegen") return; // a command, with no entry point to type
       const entrypoints = Object.entries(report.analysis.entrypoints).filter(([subpath]) => subpath !== "./package.json");
       expect(entrypoints.length).toBeGreaterThan(0);
@@ -80,4 +98,3 @@ describe.concurrent("the packed tarballs", () => {
     });
   }
 });
-

@@ -8,7 +8,8 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../codegen/support.js";
 
-const versionOf = (workspace: string) => (JSON.parse(readFileSync(path.join(REPO, workspace, "package.json"), "utf8")) as { version: string }).version;
+const versionOf = (workspace: string) =>
+  (JSON.parse(readFileSync(path.join(REPO, workspace, "package.json"), "utf8")) as { version: string }).version;
 const load = async (file: string) => (await import(pathToFileURL(path.join(REPO, file)).href)) as Record<string, unknown>;
 
 /** The built files that spell `"<version>"`: only version.js and its declaration, if every use imports it. */

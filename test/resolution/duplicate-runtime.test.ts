@@ -17,7 +17,15 @@ beforeAll(async () => {
   // Inside the repository, so that the bundle's require("undici") resolves as the package's own would.
   dir = mkdtempSync(join(REPO, ".tmp/resolution/duplicate-runtime-"));
   const bundle = join(dir, "runtime.cjs");
-  await build({ entryPoints: [join(REPO, "runtime/dist/index.js")], bundle: true, platform: "node", format: "cjs", packages: "external", outfile: bundle, logLevel: "silent" });
+  await build({
+    entryPoints: [join(REPO, "runtime/dist/index.js")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    packages: "external",
+    outfile: bundle,
+    logLevel: "silent",
+  });
   const run = spawnSync(process.execPath, [driver, bundle], { cwd: dir, encoding: "utf8", timeout: 20_000 });
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);

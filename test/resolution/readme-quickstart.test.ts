@@ -16,7 +16,10 @@ const PREFECT_SPEC = join(REPO, "../shared/openapi/prefect-v3.json");
 /** The ```ts blocks of the README section, by the file their first line names (`// src/runs.ts; …`). */
 function quickStartFiles(): Record<string, string> {
   const readme = readFileSync(join(REPO, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Using it in your project"), readme.indexOf("\n## ", readme.indexOf("## Using it in your project") + 1));
+  const section = readme.slice(
+    readme.indexOf("## Using it in your project"),
+    readme.indexOf("\n## ", readme.indexOf("## Using it in your project") + 1),
+  );
   const files: Record<string, string> = {};
   for (const [, code] of section.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const file = /^\/\/ (src\/[\w./-]+\.ts)[;\s]/.exec(code!)?.[1];
@@ -46,7 +49,16 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
   generated = join(makeTempDir("quickstart-generated"), "prefect");
-  await promisify(execFile)(process.execPath, [join(REPO, "codegen/dist/cli.js"), "generate", "--input", PREFECT_SPEC, "--out", generated, "--name", "PrefectClient"]);
+  await promisify(execFile)(process.execPath, [
+    join(REPO, "codegen/dist/cli.js"),
+    "generate",
+    "--input",
+    PREFECT_SPEC,
+    "--out",
+    generated,
+    "--name",
+    "PrefectClient",
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -66,7 +78,10 @@ async function run(dir: string, file: string): Promise<CommandResult> {
   const env = { ...process.env, PREFECT_API_URL: apiUrl };
   return promisify(execFile)(process.execPath, [file], { cwd: dir, env, timeout: 20_000 }).then(
     ({ stdout, stderr }) => ({ status: 0, output: `${stdout}${stderr}` }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ status: error.code ?? 1, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      status: error.code ?? 1,
+      output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+    }),
   );
 }
 
@@ -110,14 +125,19 @@ describe("the quick start's keyless form", () => {
     const dir = project({ "src/runs.ts": runs, "src/main.ts": main });
     expect(tspc(dir)).toEqual({ status: 0, output: "" });
     const compiled = readFileSync(join(dir, "dist/runs.js"), "utf8");
-    expect(compiled).toMatch(/import \* as (PrefectClient_module_1) from "\.\/generated\/prefect\/index\.js";[\s\S]*getOrCreateClient\(client, \1\.PrefectClient\)/);
+    expect(compiled).toMatch(
+      /import \* as (PrefectClient_module_1) from "\.\/generated\/prefect\/index\.js";[\s\S]*getOrCreateClient\(client, \1\.PrefectClient\)/,
+    );
     const result = await run(dir, "dist/main.js");
     expect(result).toEqual({ status: 0, output: `${JSON.stringify([{ id: "run-1", name: "happy-otter" }])}\n` });
   }, 120_000);
 
   it("with an interface as the annotation: the build fails with TS47007 at the placeholder's line", async () => {
     const runs = keylessRuns()
-      .replace(`import { PrefectClient } from "./generated/prefect/index.js";`, `import type { PrefectClientMethods } from "./generated/prefect/index.js";`)
+      .replace(
+        `import { PrefectClient } from "./generated/prefect/index.js";`,
+        `import type { PrefectClientMethods } from "./generated/prefect/index.js";`,
+      )
       .replace("client: PrefectClient = injected()", "client: PrefectClientMethods = injected()");
     const dir = project({ "src/runs.ts": runs, "src/main.ts": main });
     const line = runs.split("\n").findIndex((text) => text.includes("injected()")) + 1;

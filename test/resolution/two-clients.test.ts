@@ -24,7 +24,9 @@ const runs: Record<string, CommandResult> = {};
 beforeAll(async () => {
   dir = copyFixture("two-clients", {}, join(REPO, "test/fixtures/resolution"));
   const generate = (input: string, out: string, name: string) =>
-    promisify(execFile)(process.execPath, [join(REPO, "codegen/dist/cli.js"), "generate", "--input", input, "--out", out, "--name", name], { cwd: dir });
+    promisify(execFile)(process.execPath, [join(REPO, "codegen/dist/cli.js"), "generate", "--input", input, "--out", out, "--name", name], {
+      cwd: dir,
+    });
   await Promise.all([generate(PREFECT_SPEC, "src/generated/prefect", "PrefectClient"), generate(PET_SPEC, "src/generated/pets", "PetClient")]);
   tspcBuild = tspc(dir);
   await build({
@@ -62,7 +64,15 @@ const EXPECTED = {
   closedSkipped: ["created, closed PrefectClient: 2", "shared pet PetClient: pet 1", "shared pet PetClient: pet 2"],
   passed: ["shared prefect PrefectClient: 2", "shared pet PetClient: pet 3", "shared pet PetClient: pet 4"],
   // Prefect's requests went out with Prefect's headers, the pet store's without: each call used its own class.
-  requests: ["GET /api/admin/version prefect", "GET /api/csrf-token prefect", "GET /pets/1 pets", "GET /pets/2 pets", "GET /pets/3 pets", "GET /pets/4 pets", "POST /api/flow_runs/filter prefect"],
+  requests: [
+    "GET /api/admin/version prefect",
+    "GET /api/csrf-token prefect",
+    "GET /pets/1 pets",
+    "GET /pets/2 pets",
+    "GET /pets/3 pets",
+    "GET /pets/4 pets",
+    "POST /api/flow_runs/filter prefect",
+  ],
   createdPetsClosed: ["4", "true"],
 };
 

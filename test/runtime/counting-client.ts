@@ -24,9 +24,10 @@ export class CountingClient implements ManagedClient {
 }
 
 /** Installs a factory that records every client it makes; returns the list and a restore function. */
-export function recordingFactory(
-  setClientFactory: (f: (() => ManagedClient) | undefined) => (() => ManagedClient) | undefined,
-): { made: CountingClient[]; restore: () => void } {
+export function recordingFactory(setClientFactory: (f: (() => ManagedClient) | undefined) => (() => ManagedClient) | undefined): {
+  made: CountingClient[];
+  restore: () => void;
+} {
   const made: CountingClient[] = [];
   const previous = setClientFactory(() => {
     const client = new CountingClient();

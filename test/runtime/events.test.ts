@@ -1,6 +1,14 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { CLIENT_EVENTS_CHANNEL, ClientContext, FlowRunContext, injectClient, setClientFactory, type ClientEvent, type ManagedClient } from "inject-client/runtime";
+import {
+  CLIENT_EVENTS_CHANNEL,
+  ClientContext,
+  FlowRunContext,
+  injectClient,
+  setClientFactory,
+  type ClientEvent,
+  type ManagedClient,
+} from "inject-client/runtime";
 import { CountingClient, recordingFactory } from "./counting-client.js";
 
 let events: { type: string; context?: string; client: ManagedClient }[];

@@ -211,9 +211,7 @@ describe("injectClient", () => {
       await tick();
       return [before, options.client] as const;
     });
-    const results = await Promise.all(
-      clients.map((client, i) => (i % 2 ? ClientContext : FlowRunContext).run({ client }, () => wrapped(i))),
-    );
+    const results = await Promise.all(clients.map((client, i) => (i % 2 ? ClientContext : FlowRunContext).run({ client }, () => wrapped(i))));
     results.forEach(([before, after], i) => {
       expect(before).toBe(clients[i]);
       expect(after).toBe(clients[i]);

@@ -96,7 +96,10 @@ describe("context clients with a key", () => {
     const inner = new PetLike("inner");
     const inTask = new PetLike("task");
     await inner[Symbol.asyncDispose]();
-    const run = () => TaskRunContext.run({ client: inTask }, () => FlowRunContext.run({ client: outer }, () => FlowRunContext.run({ client: inner }, () => getContextClient(PetLike))));
+    const run = () =>
+      TaskRunContext.run({ client: inTask }, () =>
+        FlowRunContext.run({ client: outer }, () => FlowRunContext.run({ client: inner }, () => getContextClient(PetLike))),
+      );
     expect(run()).toBe(outer);
     await outer[Symbol.asyncDispose]();
     expect(run()).toBe(inTask);
@@ -110,7 +113,9 @@ describe("context clients with a key", () => {
       ClientContext.run({ client: fromClient }, () => FlowRunContext.run({ client: fromFlow }, () => getContextClient(PetLike))),
     );
     expect(all).toBe(fromClient);
-    const withoutPet = ClientContext.run({ client: new PrefectLike() }, () => FlowRunContext.run({ client: fromFlow }, () => getContextClient(PetLike)));
+    const withoutPet = ClientContext.run({ client: new PrefectLike() }, () =>
+      FlowRunContext.run({ client: fromFlow }, () => getContextClient(PetLike)),
+    );
     expect(withoutPet).toBe(fromFlow);
   });
 
@@ -173,10 +178,14 @@ describe("factories per class", () => {
 describe("withClientFactory", () => {
   it("overrides the class's factory for the call tree only, through awaits and timers", async () => {
     const fake = new WithDefault("fake");
-    const inside = await withClientFactory(WithDefault, () => fake, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      return getOrCreateClient(undefined, WithDefault)[0];
-    });
+    const inside = await withClientFactory(
+      WithDefault,
+      () => fake,
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return getOrCreateClient(undefined, WithDefault)[0];
+      },
+    );
     expect(inside).toBe(fake);
     expect(getOrCreateClient(undefined, WithDefault)[0].label).toBe("default");
   });
@@ -184,31 +193,53 @@ describe("withClientFactory", () => {
   it("wins over setClientFactory, the innermost wins, and concurrent call trees keep their own", async () => {
     useFactory(WithDefault, () => new WithDefault("global"));
     const labelIn = (label: string, wait: number) =>
-      withClientFactory(WithDefault, () => new WithDefault(label), async () => {
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        return getOrCreateClient(undefined, WithDefault)[0].label;
-      });
+      withClientFactory(
+        WithDefault,
+        () => new WithDefault(label),
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          return getOrCreateClient(undefined, WithDefault)[0].label;
+        },
+      );
     expect(await Promise.all([labelIn("a", 5), labelIn("b", 1), labelIn("c", 3)])).toEqual(["a", "b", "c"]);
-    const nested = withClientFactory(WithDefault, () => new WithDefault("outer"), () =>
-      withClientFactory(WithDefault, () => new WithDefault("inner"), () => getOrCreateClient(undefined, WithDefault)[0].label),
+    const nested = withClientFactory(
+      WithDefault,
+      () => new WithDefault("outer"),
+      () =>
+        withClientFactory(
+          WithDefault,
+          () => new WithDefault("inner"),
+          () => getOrCreateClient(undefined, WithDefault)[0].label,
+        ),
     );
     expect(nested).toBe("inner");
     expect(getOrCreateClient(undefined, WithDefault)[0].label).toBe("global");
   });
 
   it("overrides one class only; without a key it scopes the unkeyed fallback", () => {
-    const seen = withClientFactory(PetLike, () => new PetLike("scoped pet"), () => ({
-      pet: getOrCreateClient(undefined, PetLike)[0].label,
-      other: getOrCreateClient(undefined, WithDefault)[0].label,
-    }));
+    const seen = withClientFactory(
+      PetLike,
+      () => new PetLike("scoped pet"),
+      () => ({
+        pet: getOrCreateClient(undefined, PetLike)[0].label,
+        other: getOrCreateClient(undefined, WithDefault)[0].label,
+      }),
+    );
     expect([seen.pet, seen.other]).toEqual(["scoped pet", "default"]);
-    const fallback = withClientFactory(() => new CountingClient("scoped fallback"), () => (getOrCreateClient()[0] as CountingClient).label);
+    const fallback = withClientFactory(
+      () => new CountingClient("scoped fallback"),
+      () => (getOrCreateClient()[0] as CountingClient).label,
+    );
     expect(fallback).toBe("scoped fallback");
   });
 
   it("does not replace a context client: a factory is for when none is passed or open", () => {
     const shared = new WithDefault("shared");
-    const client = withClientFactory(WithDefault, () => new WithDefault("fake"), () => ClientContext.run({ client: shared }, () => getOrCreateClient(undefined, WithDefault)[0]));
+    const client = withClientFactory(
+      WithDefault,
+      () => new WithDefault("fake"),
+      () => ClientContext.run({ client: shared }, () => getOrCreateClient(undefined, WithDefault)[0]),
+    );
     expect(client).toBe(shared);
   });
 });
@@ -235,7 +266,13 @@ describe("classes marked with defineClientClass", () => {
     const previous = setClientFactory(CopyA, () => new CopyA("set through a"));
     try {
       expect(getOrCreateClient(undefined, CopyB)[0].label).toBe("set through a");
-      expect(withClientFactory(CopyB, () => new CopyB("scoped through b"), () => getOrCreateClient(undefined, CopyA)[0].label)).toBe("scoped through b");
+      expect(
+        withClientFactory(
+          CopyB,
+          () => new CopyB("scoped through b"),
+          () => getOrCreateClient(undefined, CopyA)[0].label,
+        ),
+      ).toBe("scoped through b");
     } finally {
       setClientFactory(CopyA, previous);
     }

@@ -51,9 +51,7 @@ describe("getOrCreateClient", () => {
       FlowRunContext.run({ client: fromFlow }, () => ClientContext.run({ client: fromClient }, () => getOrCreateClient()[0])),
     );
     expect(all).toBe(fromClient);
-    const flowAndTask = FlowRunContext.run({ client: fromFlow }, () =>
-      TaskRunContext.run({ client: fromTask }, () => getOrCreateClient()[0]),
-    );
+    const flowAndTask = FlowRunContext.run({ client: fromFlow }, () => TaskRunContext.run({ client: fromTask }, () => getOrCreateClient()[0]));
     expect(flowAndTask).toBe(fromFlow);
   });
 
@@ -61,9 +59,7 @@ describe("getOrCreateClient", () => {
     const closed = new CountingClient("closed");
     await closed[Symbol.asyncDispose]();
     const open = new CountingClient("open");
-    const [client, inferred] = ClientContext.run({ client: closed }, () =>
-      TaskRunContext.run({ client: open }, () => getOrCreateClient()),
-    );
+    const [client, inferred] = ClientContext.run({ client: closed }, () => TaskRunContext.run({ client: open }, () => getOrCreateClient()));
     expect(client).toBe(open);
     expect(inferred).toBe(true);
   });

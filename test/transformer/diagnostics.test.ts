@@ -57,7 +57,13 @@ describe.each(["5", "6"] satisfies TypeScriptVersion[])("misuse diagnostics unde
 
   it("uses the stable codes and says what to do", () => {
     const reported = parseDiagnostics(build.output);
-    const byCode = { get: (code: number) => reported.filter((d) => d.code === code).map((d) => d.message).join("\n") };
+    const byCode = {
+      get: (code: number) =>
+        reported
+          .filter((d) => d.code === code)
+          .map((d) => d.message)
+          .join("\n"),
+    };
     expect(reported.every((d) => d.message.startsWith("@injectClient: "))).toBe(true);
     expect(byCode.get(InjectClientDiagnostic.TagNotOnFunction)).toMatch(/^@injectClient: the tag is on .*, not a function/m);
     expect(byCode.get(InjectClientDiagnostic.NotAsync)).toMatch(/is not async.*closed after the body's promise settles/);
@@ -65,9 +71,13 @@ describe.each(["5", "6"] satisfies TypeScriptVersion[])("misuse diagnostics unde
     expect(byCode.get(InjectClientDiagnostic.InjectedOutsideTaggedFunction)).toMatch(/injected\(\) only works as the default/);
     expect(byCode.get(InjectClientDiagnostic.NoBody)).toMatch(/has no body here.*Put the tag on the implementation/);
     expect(byCode.get(InjectClientDiagnostic.UnsupportedClientBinding)).toMatch(/`client` is destructured further/);
-    expect(byCode.get(InjectClientDiagnostic.ClientClassUnknown)).toMatch(/in fromInterface, cannot tell which client class `client` is: `Shaped` is an interface, not a class\. .*write `injected\(TheClass\)`/);
+    expect(byCode.get(InjectClientDiagnostic.ClientClassUnknown)).toMatch(
+      /in fromInterface, cannot tell which client class `client` is: `Shaped` is an interface, not a class\. .*write `injected\(TheClass\)`/,
+    );
     // Only the type checker tspc has can tell that an imported name is an interface.
-    expect(byCode.get(InjectClientDiagnostic.ClientClassUnknown)).toMatch(/in fromImportedInterface, .*`PetLike` \(from "\.\/types\.js"\) is a type, not a class/);
+    expect(byCode.get(InjectClientDiagnostic.ClientClassUnknown)).toMatch(
+      /in fromImportedInterface, .*`PetLike` \(from "\.\/types\.js"\) is a type, not a class/,
+    );
   });
 
   it("leaves misused functions untouched and adds no runtime import", () => {

@@ -58,8 +58,8 @@ describe("untagged code under the transformer", () => {
     dir = makeTempDir("differential");
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(join(REPO, "runtime"), join(dir, "node_modules/inject-client"), "dir");
-  mkdirSync(join(dir, "node_modules/@inject-client"));
-  symlinkSync(join(REPO, "transformer"), join(dir, "node_modules/@inject-client/transformer"), "dir");
+    mkdirSync(join(dir, "node_modules/@inject-client"));
+    symlinkSync(join(REPO, "transformer"), join(dir, "node_modules/@inject-client/transformer"), "dir");
     // The positive control: one tagged file, so a transformer that never ran cannot pass.
     mkdirSync(join(dir, "control"));
     writeFileSync(
@@ -69,10 +69,7 @@ describe("untagged code under the transformer", () => {
         "/** @injectClient */\nexport async function tagged(client: Api = injected(Api)) {\n  return client;\n}\n",
     );
     control = relative(REPO, join(dir, "control/tagged"));
-    [, patchedOutput] = await Promise.all([
-      compile(join(REPO, "node_modules/typescript/bin/tsc"), "plain", false),
-      compile(TSPC, "patched", true),
-    ]);
+    [, patchedOutput] = await Promise.all([compile(join(REPO, "node_modules/typescript/bin/tsc"), "plain", false), compile(TSPC, "patched", true)]);
   });
 
   it("covers a sizeable code base that reaches the analysis (not only the text pre-check)", () => {
@@ -90,9 +87,7 @@ describe("untagged code under the transformer", () => {
   it("emits the same files, byte for byte (JavaScript, declarations, source maps)", () => {
     const plain = listFiles(join(dir, "plain"));
     expect(listFiles(join(dir, "patched"))).toEqual(plain);
-    const different = plain.filter(
-      (file) => !readFileSync(join(dir, "plain", file)).equals(readFileSync(join(dir, "patched", file))),
-    );
+    const different = plain.filter((file) => !readFileSync(join(dir, "plain", file)).equals(readFileSync(join(dir, "patched", file))));
     // Only the control's JavaScript (and its map) changed; its declaration did not.
     expect(different).toEqual([`${control}.js`, `${control}.js.map`]);
     expect(readFileSync(join(dir, "patched", `${control}.js`), "utf8")).toContain("getOrCreateClient(client, Api)");

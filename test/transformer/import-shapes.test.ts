@@ -26,18 +26,26 @@ const SHAPES = [
 const TYPESCRIPT_IMPORT = /\bimport\s+type\b|[{,]\s*type\s+[\w$]/;
 const RUNTIME_TYPES = /\b(ManagedClient|OpenableClient|ClientFactory|Managed)\b/;
 
-const variants: Array<{ name: string; packageType: "module" | "commonjs"; compilerOptions: Record<string, unknown>; typescript: TypeScriptVersion }> = [
-  { name: "NodeNext ES modules", packageType: "module", compilerOptions: {}, typescript: "5" },
-  { name: "CommonJS", packageType: "commonjs", compilerOptions: { module: "CommonJS", moduleResolution: "Node10", esModuleInterop: true }, typescript: "5" },
-  { name: "NodeNext ES modules under TypeScript 6", packageType: "module", compilerOptions: {}, typescript: "6" },
-];
+const variants: Array<{ name: string; packageType: "module" | "commonjs"; compilerOptions: Record<string, unknown>; typescript: TypeScriptVersion }> =
+  [
+    { name: "NodeNext ES modules", packageType: "module", compilerOptions: {}, typescript: "5" },
+    {
+      name: "CommonJS",
+      packageType: "commonjs",
+      compilerOptions: { module: "CommonJS", moduleResolution: "Node10", esModuleInterop: true },
+      typescript: "5",
+    },
+    { name: "NodeNext ES modules under TypeScript 6", packageType: "module", compilerOptions: {}, typescript: "6" },
+  ];
 
 describe.each(variants)("import shapes: $name", ({ packageType, compilerOptions, typescript }) => {
   let dir: string;
   let build: CommandResult;
   let run: CommandResult;
   beforeAll(() => {
-    const tsconfig = JSON.parse(readFileSync(join(__dirname, "../fixtures/transformer/import-shapes/tsconfig.json"), "utf8")) as { compilerOptions: object };
+    const tsconfig = JSON.parse(readFileSync(join(__dirname, "../fixtures/transformer/import-shapes/tsconfig.json"), "utf8")) as {
+      compilerOptions: object;
+    };
     dir = copyFixture("import-shapes", {
       "package.json": JSON.stringify({ type: packageType }),
       "tsconfig.json": JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, ...compilerOptions } }, null, 2),

@@ -27,7 +27,10 @@ function transpile(code: string): Emitted {
     transformers: {
       before: [
         injectClientTransformer({
-          onDiagnostic: (d) => diagnostics.push(`${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
+          onDiagnostic: (d) =>
+            diagnostics.push(
+              `${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+            ),
         }),
       ],
     },
@@ -88,7 +91,12 @@ export async function sameModule(client?: FlowClient) { return client; }
     expect(diagnostics).toEqual([]);
     const keys = [...output.matchAll(/getOrCreateClient\((.*)\);/g)].map((match) => match[1]);
     // No guard without a placeholder: an interface there resolves unkeyed, as without a class.
-    expect(keys).toEqual(["client, Local", "client, Pets_module_1.default", "client, PrefectClient_module_1.PrefectClient", "client, PrefectClient_module_1.FlowClient"]);
+    expect(keys).toEqual([
+      "client, Local",
+      "client, Pets_module_1.default",
+      "client, PrefectClient_module_1.PrefectClient",
+      "client, PrefectClient_module_1.FlowClient",
+    ]);
     expect(output.match(/import \* as \w+ from "\.\/generated\/prefect\/index\.js"/g)).toHaveLength(1);
   });
 
@@ -122,11 +130,16 @@ export async function pets(client: PetLike = injected()) { return client; }
         join(dir, "tagged.ts"),
       );
       // The plugin edits the TypeScript in place; Vite strips the types after it (here: transpileModule does).
-      const stripped = ts.transpileModule(tagged!.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const stripped = ts.transpileModule(tagged!.code, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
       writeFileSync(join(dir, "tagged.mjs"), stripped.replace(`from "./types.js"`, `from "./types.mjs"`));
       // What an interface-only module compiles to: no export at run time.
       writeFileSync(join(dir, "types.mjs"), "export {};\n");
-      writeFileSync(join(dir, "main.mjs"), `import { pets } from "./tagged.mjs";\npets().then(() => console.log("resolved"), (error) => console.log(error.message));\n`);
+      writeFileSync(
+        join(dir, "main.mjs"),
+        `import { pets } from "./tagged.mjs";\npets().then(() => console.log("resolved"), (error) => console.log(error.message));\n`,
+      );
       const run = spawnSync(process.execPath, ["main.mjs"], { cwd: dir, encoding: "utf8", timeout: 10_000 });
       expect(run.stdout.trim()).toBe(
         'inject-client: `client` is declared as PetLike from "./types.js", which has no class PetLike at run time (an interface or a type?), so there is no class to resolve. ' +
@@ -161,7 +174,12 @@ export async function namedOptions({ client = injected() }: Options = {}) { retu
 /** @injectClient */
 export async function global(client: GlobalClient = injected()) { return client; }
 `);
-    const why = (line: number, reason: string) => expect.stringMatching(new RegExp(`^${line}: TS47007 @injectClient: in \\w+, cannot tell which client class \`client\` is: ${reason}\\. .*write \`injected\\(TheClass\\)\``));
+    const why = (line: number, reason: string) =>
+      expect.stringMatching(
+        new RegExp(
+          `^${line}: TS47007 @injectClient: in \\w+, cannot tell which client class \`client\` is: ${reason}\\. .*write \`injected\\(TheClass\\)\``,
+        ),
+      );
     expect(diagnostics).toEqual([
       why(6, "`Shaped` is an interface, not a class"),
       why(8, "`Alias` is a type alias, not a class"),
@@ -190,7 +208,15 @@ describe("with the program's type checker (as under tspc)", () => {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const program = ts.createProgram(
       Object.keys(files).map((name) => join(dir, name)),
-      { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmitOnError: false, skipLibCheck: true, types: [] },
+      {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        strict: true,
+        noEmitOnError: false,
+        skipLibCheck: true,
+        types: [],
+      },
     );
     const diagnostics: string[] = [];
     const outputs: Record<string, string> = {};
@@ -201,7 +227,15 @@ describe("with the program's type checker (as under tspc)", () => {
       },
       undefined,
       false,
-      { before: [injectClientTransformer({ program, onDiagnostic: (d) => diagnostics.push(`${d.file!.fileName.slice(dir.length + 1)}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`) })] },
+      {
+        before: [
+          injectClientTransformer({
+            program,
+            onDiagnostic: (d) =>
+              diagnostics.push(`${d.file!.fileName.slice(dir.length + 1)}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
+          }),
+        ],
+      },
     );
     return { output: outputs["tagged.js"] ?? "", diagnostics, outputs };
   }
@@ -225,8 +259,12 @@ export async function optional(client?: PetLike) { return client; }
 `,
     });
     expect(diagnostics).toEqual([
-      expect.stringMatching(/^tagged\.ts: TS47007 @injectClient: in likes, cannot tell which client class `client` is: `PetLike` \(from "\.\/clients\.js"\) is a type, not a class/),
-      expect.stringMatching(/^tagged\.ts: TS47007 @injectClient: in aliased, cannot tell .*`PetAlias` \(from "\.\/clients\.js"\) is a type, not a class/),
+      expect.stringMatching(
+        /^tagged\.ts: TS47007 @injectClient: in likes, cannot tell which client class `client` is: `PetLike` \(from "\.\/clients\.js"\) is a type, not a class/,
+      ),
+      expect.stringMatching(
+        /^tagged\.ts: TS47007 @injectClient: in aliased, cannot tell .*`PetAlias` \(from "\.\/clients\.js"\) is a type, not a class/,
+      ),
     ]);
     const keys = [...output.matchAll(/getOrCreateClient\((.*)\);/g)].map((match) => match[1]);
     expect(keys).toEqual(["client, PetClient_module_1.PetClient", "client"]);

@@ -114,7 +114,9 @@ describe.each(implementations)("%s", (_label, implementation) => {
       expect(made).toHaveLength(1);
       expect(seen.client).toBe(made[0]);
       const own = new FakeClient("outer");
-      const nested = await ClientContext.run({ client: own }, () => FlowRunContext.run({ client: new OtherClient() }, () => ClientContext.run({ client: new OtherClient() }, () => fn.seen())));
+      const nested = await ClientContext.run({ client: own }, () =>
+        FlowRunContext.run({ client: new OtherClient() }, () => ClientContext.run({ client: new OtherClient() }, () => fn.seen())),
+      );
       expect(nested.client).toBe(own);
       expect(made).toHaveLength(1);
     });

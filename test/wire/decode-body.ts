@@ -101,7 +101,8 @@ function decodeMultipart(media: MediaTypeObject, contentType: string, bytes: Buf
     if (declared !== undefined) {
       const allowed = declared.split(",").map((type) => type.trim());
       if (part.contentType === undefined) problems.push(`${where} has no Content-Type; the spec's encoding says ${declared}`);
-      else if (!allowed.some((type) => mediaTypeMatches(type, part.contentType!))) problems.push(`${where} is ${part.contentType}; the spec's encoding says ${declared}`);
+      else if (!allowed.some((type) => mediaTypeMatches(type, part.contentType!)))
+        problems.push(`${where} is ${part.contentType}; the spec's encoding says ${declared}`);
     }
     let value: unknown;
     if (isBinarySchema(itemSchema)) {
@@ -153,7 +154,12 @@ export interface BodyInput {
  * The body and the index of the spec media type it matched (-1 when there is no body), or problems.
  * `validationValue` is what openapi-backend's schema validator gets: bytes as latin1 text.
  */
-export function decodeBody(input: BodyInput, contentType: string | undefined, bytes: Buffer, problems: string[]): { body?: DecodedBody; index: number; validationValue?: unknown } {
+export function decodeBody(
+  input: BodyInput,
+  contentType: string | undefined,
+  bytes: Buffer,
+  problems: string[],
+): { body?: DecodedBody; index: number; validationValue?: unknown } {
   if (bytes.length === 0) {
     if (input.required) problems.push(`the request body is required (${input.mediaTypes.join(", ")}); none was sent`);
     return { index: -1 };

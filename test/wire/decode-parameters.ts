@@ -24,7 +24,11 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 function types(schema: JsonObject): string[] {
-  return Array.isArray(schema.type) ? (schema.type as unknown[]).filter((t): t is string => typeof t === "string") : typeof schema.type === "string" ? [schema.type] : [];
+  return Array.isArray(schema.type)
+    ? (schema.type as unknown[]).filter((t): t is string => typeof t === "string")
+    : typeof schema.type === "string"
+      ? [schema.type]
+      : [];
 }
 
 /** Whether a schema describes an array, an object or a primitive (what decides how a style writes it). */
@@ -56,7 +60,8 @@ function scalarTypes(schema: unknown, depth = 0): string[] {
     const list = schema[key];
     if (Array.isArray(list)) for (const sub of list) out.push(...scalarTypes(sub, depth + 1));
   }
-  if (out.length === 0 && Array.isArray(schema.enum)) for (const value of schema.enum as unknown[]) out.push(typeof value === "number" ? "number" : typeof value);
+  if (out.length === 0 && Array.isArray(schema.enum))
+    for (const value of schema.enum as unknown[]) out.push(typeof value === "number" ? "number" : typeof value);
   return out;
 }
 
@@ -70,7 +75,9 @@ export function coerce(value: unknown, schema: unknown, depth = 0): unknown {
   if (isObject(value)) {
     const properties = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
     const additional = isObject(schema) ? schema.additionalProperties : undefined;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, coerce(item, properties[key] ?? (isObject(additional) ? additional : undefined), depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, coerce(item, properties[key] ?? (isObject(additional) ? additional : undefined), depth + 1)]),
+    );
   }
   if (typeof value !== "string") return value;
   const declared = scalarTypes(schema);
@@ -203,7 +210,8 @@ export function decodeQuery(parameters: readonly ParameterObject[], pairs: Query
       const plain = unclaimed((pair) => pair.key === name);
       claim(own);
       claim(plain);
-      if (plain.length > 0) problems.push(`${where} is style deepObject: it is sent as \`${name}[key]=value\`, not \`${name}=${plain[0]!.rawValue ?? ""}\``);
+      if (plain.length > 0)
+        problems.push(`${where} is style deepObject: it is sent as \`${name}[key]=value\`, not \`${name}=${plain[0]!.rawValue ?? ""}\``);
       if (shape !== "object") problems.push(`${where}: deepObject is defined for objects only`);
       if (own.length === 0) continue;
       const object: Record<string, string> = {};
@@ -229,7 +237,9 @@ export function decodeQuery(parameters: readonly ParameterObject[], pairs: Query
     }
     if (own.length > 1) {
       const example = shape === "array" ? ` with explode false sends one \`${name}=${DELIMITERS[style]?.example ?? "…"}\`` : " takes one value";
-      problems.push(`${where} is sent ${own.length} times (\`${own.map((pair) => `${pair.rawKey}=${pair.rawValue ?? ""}`).join("&")}\`): ${shape === "array" ? `style ${style}` : "the schema"}${example}`);
+      problems.push(
+        `${where} is sent ${own.length} times (\`${own.map((pair) => `${pair.rawKey}=${pair.rawValue ?? ""}`).join("&")}\`): ${shape === "array" ? `style ${style}` : "the schema"}${example}`,
+      );
       continue;
     }
     const pair = own[0]!;
@@ -268,7 +278,9 @@ export function decodeQuery(parameters: readonly ParameterObject[], pairs: Query
     const bracket = /^([^[]+)\[/.exec(pair.key)?.[1];
     const owner = bracket === undefined ? undefined : explodedObjects.find((parameter) => parameter.name === bracket);
     const hint = owner
-      ? `: ${JSON.stringify(owner.name)} is style form with explode, its properties are sent as top-level keys (\`${propertyNames(owner.schema).map((key) => `${key}=…`).join("&")}\`)`
+      ? `: ${JSON.stringify(owner.name)} is style form with explode, its properties are sent as top-level keys (\`${propertyNames(owner.schema)
+          .map((key) => `${key}=…`)
+          .join("&")}\`)`
       : pair.key.includes("?")
         ? ": the URL has a second `?`"
         : "";
@@ -299,7 +311,9 @@ export function decodePathValue(parameter: ParameterObject | undefined, name: st
   }
   if (style === "label") {
     if (!raw.startsWith(".")) {
-      problems.push(`${where} is style label: its value starts with "." (\`.${shape === "array" ? (explode ? "3.4" : "3,4") : "value"}\`), got ${JSON.stringify(raw)}`);
+      problems.push(
+        `${where} is style label: its value starts with "." (\`.${shape === "array" ? (explode ? "3.4" : "3,4") : "value"}\`), got ${JSON.stringify(raw)}`,
+      );
       return undefined;
     }
     const rest = raw.slice(1);
@@ -323,12 +337,18 @@ export function decodePathValue(parameter: ParameterObject | undefined, name: st
     if (shape === "object" && explode) {
       const properties = propertyNames(parameter.schema);
       if (!properties.includes(name) && segments.some((segment) => segment.startsWith(`${name}=`))) {
-        problems.push(`${where}: \`;${name}=…\` is matrix without explode; with explode the properties are \`${properties.map((key) => `;${key}=…`).join("")}\``);
+        problems.push(
+          `${where}: \`;${name}=…\` is matrix without explode; with explode the properties are \`${properties.map((key) => `;${key}=…`).join("")}\``,
+        );
         return undefined;
       }
       return keyValueList(segments.map(decode), where, problems);
     }
-    if (shape === "array" && explode) return segments.map((segment) => named(segment)).filter((value): value is string => value !== undefined).map(decode);
+    if (shape === "array" && explode)
+      return segments
+        .map((segment) => named(segment))
+        .filter((value): value is string => value !== undefined)
+        .map(decode);
     if (segments.length !== 1) {
       problems.push(`${where} is style matrix without explode: one \`;${name}=…\`, got ${JSON.stringify(raw)}`);
       return undefined;
@@ -347,7 +367,11 @@ export function decodePathValue(parameter: ParameterObject | undefined, name: st
 const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
 
 /** Header parameters (style simple): one header line per parameter, arrays `3,4`, objects `R,3,G,3` or `R=3,G=3`. */
-export function decodeHeaders(parameters: readonly ParameterObject[], distinct: Record<string, string[] | undefined>, problems: string[]): Record<string, unknown> {
+export function decodeHeaders(
+  parameters: readonly ParameterObject[],
+  distinct: Record<string, string[] | undefined>,
+  problems: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const parameter of parameters) {
     if (parameter.in !== "header") continue;
@@ -414,7 +438,10 @@ export function decodeCookies(parameters: readonly ParameterObject[], cookieLine
       out[parameter.name] = values.map((value) => percentDecode(value, false, where, problems));
       continue;
     }
-    if (values.length > 1) problems.push(`${where} is sent ${values.length} times; ${shape === "array" ? "without explode an array is one `" + parameter.name + "=3,4`" : "it takes one value"}`);
+    if (values.length > 1)
+      problems.push(
+        `${where} is sent ${values.length} times; ${shape === "array" ? "without explode an array is one `" + parameter.name + "=3,4`" : "it takes one value"}`,
+      );
     const raw = values[0]!;
     if (parameter.content) out[parameter.name] = contentValue(parameter, percentDecode(raw, false, where, problems), where, problems);
     else if (shape === "primitive") out[parameter.name] = percentDecode(raw, false, where, problems);

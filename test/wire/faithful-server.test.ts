@@ -57,11 +57,36 @@ interface Accepted {
 }
 
 const accepted: Accepted[] = [
-  { name: "array query, form, explode false", raw: { path: "/query/form-no-explode?ids=3,4" }, operation: "queryFormNoExplode", decoded: { query: { ids: [3, 4] } } },
-  { name: "array query, pipeDelimited", raw: { path: "/query/pipe-delimited?ids=3|4" }, operation: "queryPipeDelimited", decoded: { query: { ids: [3, 4] } } },
-  { name: "array query, pipeDelimited, pipe encoded", raw: { path: "/query/pipe-delimited?ids=3%7C4" }, operation: "queryPipeDelimited", decoded: { query: { ids: [3, 4] } } },
-  { name: "array query, spaceDelimited", raw: { path: "/query/space-delimited?ids=3%204" }, operation: "querySpaceDelimited", decoded: { query: { ids: [3, 4] } } },
-  { name: "object query, form + explode", raw: { path: "/query/object-form?R=3&G=4" }, operation: "queryObjectForm", decoded: { query: { color: { R: 3, G: 4 } } } },
+  {
+    name: "array query, form, explode false",
+    raw: { path: "/query/form-no-explode?ids=3,4" },
+    operation: "queryFormNoExplode",
+    decoded: { query: { ids: [3, 4] } },
+  },
+  {
+    name: "array query, pipeDelimited",
+    raw: { path: "/query/pipe-delimited?ids=3|4" },
+    operation: "queryPipeDelimited",
+    decoded: { query: { ids: [3, 4] } },
+  },
+  {
+    name: "array query, pipeDelimited, pipe encoded",
+    raw: { path: "/query/pipe-delimited?ids=3%7C4" },
+    operation: "queryPipeDelimited",
+    decoded: { query: { ids: [3, 4] } },
+  },
+  {
+    name: "array query, spaceDelimited",
+    raw: { path: "/query/space-delimited?ids=3%204" },
+    operation: "querySpaceDelimited",
+    decoded: { query: { ids: [3, 4] } },
+  },
+  {
+    name: "object query, form + explode",
+    raw: { path: "/query/object-form?R=3&G=4" },
+    operation: "queryObjectForm",
+    decoded: { query: { color: { R: 3, G: 4 } } },
+  },
   {
     name: "object query, deepObject",
     raw: { path: "/query/deep-object?filter%5Bstatus%5D=open&filter%5Blimit%5D=5" },
@@ -76,9 +101,19 @@ const accepted: Accepted[] = [
   },
   { name: "array path, simple", raw: { path: "/path/simple/3,4" }, operation: "pathSimpleArray", decoded: { path: { ids: [3, 4] } } },
   { name: "array path, label", raw: { path: "/path/label/.3,4" }, operation: "pathLabel", decoded: { path: { ids: [3, 4] } } },
-  { name: "array path, label + explode", raw: { path: "/path/label-explode/.3.4" }, operation: "pathLabelExplode", decoded: { path: { ids: [3, 4] } } },
+  {
+    name: "array path, label + explode",
+    raw: { path: "/path/label-explode/.3.4" },
+    operation: "pathLabelExplode",
+    decoded: { path: { ids: [3, 4] } },
+  },
   { name: "array path, matrix", raw: { path: "/path/matrix/;ids=3,4" }, operation: "pathMatrix", decoded: { path: { ids: [3, 4] } } },
-  { name: "object path, matrix + explode", raw: { path: "/path/matrix-explode/;x=1;y=2" }, operation: "pathMatrixExplode", decoded: { path: { point: { x: 1, y: 2 } } } },
+  {
+    name: "object path, matrix + explode",
+    raw: { path: "/path/matrix-explode/;x=1;y=2" },
+    operation: "pathMatrixExplode",
+    decoded: { path: { point: { x: 1, y: 2 } } },
+  },
   {
     name: "header parameters: a required one and an array",
     raw: {
@@ -88,24 +123,47 @@ const accepted: Accepted[] = [
       body: json({ TableName: "t" }),
     },
     operation: "invokeTarget",
-    decoded: { header: { "x-amz-target": "DynamoDB_20120810.ListTables", "x-request-ids": [3, 4] }, body: { mediaType: "application/json", value: { TableName: "t" } } },
+    decoded: {
+      header: { "x-amz-target": "DynamoDB_20120810.ListTables", "x-request-ids": [3, 4] },
+      body: { mediaType: "application/json", value: { TableName: "t" } },
+    },
   },
-  { name: "cookie parameters", raw: { path: "/cookies", headers: { cookie: "session=abc123; theme=dark" } }, operation: "readWithCookie", decoded: { cookie: { session: "abc123", theme: "dark" } } },
+  {
+    name: "cookie parameters",
+    raw: { path: "/cookies", headers: { cookie: "session=abc123; theme=dark" } },
+    operation: "readWithCookie",
+    decoded: { cookie: { session: "abc123", theme: "dark" } },
+  },
   {
     name: "body application/merge-patch+json",
-    raw: { method: "PATCH", path: "/bodies/merge-patch/t%201", headers: { "content-type": "application/merge-patch+json" }, body: json({ name: "x", note: null }) },
+    raw: {
+      method: "PATCH",
+      path: "/bodies/merge-patch/t%201",
+      headers: { "content-type": "application/merge-patch+json" },
+      body: json({ name: "x", note: null }),
+    },
     operation: "mergePatchThing",
     decoded: { path: { id: "t 1" }, body: { mediaType: "application/merge-patch+json", value: { name: "x", note: null } } },
   },
   {
     name: "body application/vnd.api+json",
-    raw: { method: "POST", path: "/bodies/vnd-api", headers: { "content-type": "application/vnd.api+json" }, body: json({ data: { type: "things", attributes: { title: "T" } } }) },
+    raw: {
+      method: "POST",
+      path: "/bodies/vnd-api",
+      headers: { "content-type": "application/vnd.api+json" },
+      body: json({ data: { type: "things", attributes: { title: "T" } } }),
+    },
     operation: "createVndApi",
     decoded: { body: { mediaType: "application/vnd.api+json", value: { data: { type: "things", attributes: { title: "T" } } } } },
   },
   {
     name: "body application/json-patch+json",
-    raw: { method: "PATCH", path: "/bodies/json-patch", headers: { "content-type": "application/json-patch+json" }, body: json([{ op: "replace", path: "/name", value: "y" }]) },
+    raw: {
+      method: "PATCH",
+      path: "/bodies/json-patch",
+      headers: { "content-type": "application/json-patch+json" },
+      body: json([{ op: "replace", path: "/name", value: "y" }]),
+    },
     operation: "jsonPatchThing",
     decoded: { body: { mediaType: "application/json-patch+json", value: [{ op: "replace", path: "/name", value: "y" }] } },
   },
@@ -127,7 +185,12 @@ const accepted: Accepted[] = [
   },
   {
     name: "body application/x-www-form-urlencoded",
-    raw: { method: "POST", path: "/bodies/form", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=a+b%26c&count=3&tags=x&tags=y" },
+    raw: {
+      method: "POST",
+      path: "/bodies/form",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "name=a+b%26c&count=3&tags=x&tags=y",
+    },
     operation: "submitForm",
     decoded: { body: { mediaType: "application/x-www-form-urlencoded", value: { name: "a b&c", count: 3, tags: ["x", "y"] } } },
   },
@@ -155,8 +218,18 @@ const accepted: Accepted[] = [
     operation: "tagResource",
     decoded: { body: { mediaType: "application/json", value: { resourceArn: "arn:1", tags: { a: "1" } } } },
   },
-  { name: "path key with a ? fixed query, plus the caller's query", raw: { path: "/photos?acl&max-keys=3" }, operation: "getBucketAcl", decoded: { path: { bucket: "photos" }, query: { "max-keys": 3 } } },
-  { name: "the same template without the fixed query", raw: { path: "/photos?max-keys=3" }, operation: "listObjects", decoded: { path: { bucket: "photos" }, query: { "max-keys": 3 } } },
+  {
+    name: "path key with a ? fixed query, plus the caller's query",
+    raw: { path: "/photos?acl&max-keys=3" },
+    operation: "getBucketAcl",
+    decoded: { path: { bucket: "photos" }, query: { "max-keys": 3 } },
+  },
+  {
+    name: "the same template without the fixed query",
+    raw: { path: "/photos?max-keys=3" },
+    operation: "listObjects",
+    decoded: { path: { bucket: "photos" }, query: { "max-keys": 3 } },
+  },
 ];
 
 describe("accepts each class written the way the spec says, with the values it carries", () => {
@@ -178,46 +251,128 @@ interface Rejected {
 }
 
 const rejected: Rejected[] = [
-  { name: "explode:false array sent exploded (`ids=3&ids=4`)", raw: { path: "/query/form-no-explode?ids=3&ids=4" }, problem: /"ids" is sent 2 times .*explode false sends one `ids=3,4`/ },
+  {
+    name: "explode:false array sent exploded (`ids=3&ids=4`)",
+    raw: { path: "/query/form-no-explode?ids=3&ids=4" },
+    problem: /"ids" is sent 2 times .*explode false sends one `ids=3,4`/,
+  },
   { name: "pipeDelimited array sent exploded", raw: { path: "/query/pipe-delimited?ids=3&ids=4" }, problem: /"ids" is sent 2 times .*pipeDelimited/ },
-  { name: "spaceDelimited array sent exploded", raw: { path: "/query/space-delimited?ids=3&ids=4" }, problem: /"ids" is sent 2 times .*spaceDelimited/ },
+  {
+    name: "spaceDelimited array sent exploded",
+    raw: { path: "/query/space-delimited?ids=3&ids=4" },
+    problem: /"ids" is sent 2 times .*spaceDelimited/,
+  },
   {
     name: "exploded form object sent as deepObject (`color[R]=3`)",
     raw: { path: "/query/object-form?color%5BR%5D=3&color%5BG%5D=4" },
     problem: /unknown query parameter "color\[R\]": "color" is style form with explode, its properties are sent as top-level keys \(`R=…&G=…`\)/,
   },
-  { name: "content: application/json parameter sent as deepObject", raw: { path: "/query/json-content?filter%5Bstatus%5D%5Beq%5D=open" }, problem: /unknown query parameter "filter\[status\]\[eq\]"/ },
-  { name: "content: application/json parameter that is not JSON", raw: { path: "/query/json-content?filter=open" }, problem: /"filter" has `content: application\/json`: its value must be JSON/ },
-  { name: "deepObject parameter sent plain", raw: { path: "/query/deep-object?filter=open" }, problem: /style deepObject: it is sent as `filter\[key\]=value`/ },
+  {
+    name: "content: application/json parameter sent as deepObject",
+    raw: { path: "/query/json-content?filter%5Bstatus%5D%5Beq%5D=open" },
+    problem: /unknown query parameter "filter\[status\]\[eq\]"/,
+  },
+  {
+    name: "content: application/json parameter that is not JSON",
+    raw: { path: "/query/json-content?filter=open" },
+    problem: /"filter" has `content: application\/json`: its value must be JSON/,
+  },
+  {
+    name: "deepObject parameter sent plain",
+    raw: { path: "/query/deep-object?filter=open" },
+    problem: /style deepObject: it is sent as `filter\[key\]=value`/,
+  },
   { name: "label path sent as simple", raw: { path: "/path/label/3,4" }, problem: /"ids" is style label: its value starts with "\."/ },
   { name: "matrix path sent as simple", raw: { path: "/path/matrix/3,4" }, problem: /"ids" is style matrix: its value starts with ";"/ },
-  { name: "exploded matrix object sent without explode", raw: { path: "/path/matrix-explode/;point=x,1,y,2" }, problem: /`;point=…` is matrix without explode; with explode the properties are `;x=…;y=…`/ },
-  { name: "required header missing", raw: { method: "POST", path: "/headers", headers: JSON_TYPE, body: json({ TableName: "t" }) }, problem: /schema: header must have required property 'x-amz-target'/ },
+  {
+    name: "exploded matrix object sent without explode",
+    raw: { path: "/path/matrix-explode/;point=x,1,y,2" },
+    problem: /`;point=…` is matrix without explode; with explode the properties are `;x=…;y=…`/,
+  },
+  {
+    name: "required header missing",
+    raw: { method: "POST", path: "/headers", headers: JSON_TYPE, body: json({ TableName: "t" }) },
+    problem: /schema: header must have required property 'x-amz-target'/,
+  },
   {
     name: "header value outside its enum",
     raw: { method: "POST", path: "/headers", headers: { ...JSON_TYPE, "x-amz-target": "Nope" }, body: json({ TableName: "t" }) },
     problem: /schema: header\.x-amz-target must be equal to one of the allowed values/,
   },
   { name: "required cookie missing", raw: { path: "/cookies" }, problem: /schema: cookie must have required property 'session'/ },
-  { name: "merge-patch body labelled application/json", raw: { method: "PATCH", path: "/bodies/merge-patch/t1", headers: JSON_TYPE, body: json({ name: "x" }) }, problem: /Content-Type application\/json; the spec takes application\/merge-patch\+json/ },
-  { name: "vnd.api body labelled application/json", raw: { method: "POST", path: "/bodies/vnd-api", headers: JSON_TYPE, body: json({ data: { type: "t", attributes: { title: "T" } } }) }, problem: /the spec takes application\/vnd\.api\+json/ },
-  { name: "json-patch body labelled application/json", raw: { method: "PATCH", path: "/bodies/json-patch", headers: JSON_TYPE, body: json([]) }, problem: /the spec takes application\/json-patch\+json/ },
-  { name: "multipart body sent as JSON", raw: { method: "POST", path: "/bodies/multipart", headers: JSON_TYPE, body: json({ description: "d", file: "x", metadata: { width: 1 } }) }, problem: /the spec takes multipart\/form-data/ },
-  { name: "multipart file part of another type than the spec's encoding", raw: { method: "POST", path: "/bodies/multipart", ...multipart("application/octet-stream") }, problem: /multipart part "file" is application\/octet-stream; the spec's encoding says image\/png/ },
-  { name: "form body sent as JSON", raw: { method: "POST", path: "/bodies/form", headers: JSON_TYPE, body: json({ name: "a", count: 3 }) }, problem: /the spec takes application\/x-www-form-urlencoded/ },
-  { name: "form body with a field the schema does not have", raw: { method: "POST", path: "/bodies/form", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=a&count=3&extra=1" }, problem: /unknown form field "extra"/ },
-  { name: "octet-stream body sent as JSON of a Uint8Array", raw: { method: "PUT", path: "/bodies/octet/k1", headers: JSON_TYPE, body: json({ 0: 1, 1: 2 }) }, problem: /the spec takes application\/octet-stream/ },
-  { name: "text/plain body sent as a JSON string", raw: { method: "POST", path: "/bodies/text", headers: JSON_TYPE, body: json("hello") }, problem: /the spec takes text\/plain/ },
-  { name: "required body missing", raw: { method: "POST", path: "/bodies/text" }, problem: /the request body is required \(text\/plain\); none was sent/ },
+  {
+    name: "merge-patch body labelled application/json",
+    raw: { method: "PATCH", path: "/bodies/merge-patch/t1", headers: JSON_TYPE, body: json({ name: "x" }) },
+    problem: /Content-Type application\/json; the spec takes application\/merge-patch\+json/,
+  },
+  {
+    name: "vnd.api body labelled application/json",
+    raw: { method: "POST", path: "/bodies/vnd-api", headers: JSON_TYPE, body: json({ data: { type: "t", attributes: { title: "T" } } }) },
+    problem: /the spec takes application\/vnd\.api\+json/,
+  },
+  {
+    name: "json-patch body labelled application/json",
+    raw: { method: "PATCH", path: "/bodies/json-patch", headers: JSON_TYPE, body: json([]) },
+    problem: /the spec takes application\/json-patch\+json/,
+  },
+  {
+    name: "multipart body sent as JSON",
+    raw: { method: "POST", path: "/bodies/multipart", headers: JSON_TYPE, body: json({ description: "d", file: "x", metadata: { width: 1 } }) },
+    problem: /the spec takes multipart\/form-data/,
+  },
+  {
+    name: "multipart file part of another type than the spec's encoding",
+    raw: { method: "POST", path: "/bodies/multipart", ...multipart("application/octet-stream") },
+    problem: /multipart part "file" is application\/octet-stream; the spec's encoding says image\/png/,
+  },
+  {
+    name: "form body sent as JSON",
+    raw: { method: "POST", path: "/bodies/form", headers: JSON_TYPE, body: json({ name: "a", count: 3 }) },
+    problem: /the spec takes application\/x-www-form-urlencoded/,
+  },
+  {
+    name: "form body with a field the schema does not have",
+    raw: { method: "POST", path: "/bodies/form", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=a&count=3&extra=1" },
+    problem: /unknown form field "extra"/,
+  },
+  {
+    name: "octet-stream body sent as JSON of a Uint8Array",
+    raw: { method: "PUT", path: "/bodies/octet/k1", headers: JSON_TYPE, body: json({ 0: 1, 1: 2 }) },
+    problem: /the spec takes application\/octet-stream/,
+  },
+  {
+    name: "text/plain body sent as a JSON string",
+    raw: { method: "POST", path: "/bodies/text", headers: JSON_TYPE, body: json("hello") },
+    problem: /the spec takes text\/plain/,
+  },
+  {
+    name: "required body missing",
+    raw: { method: "POST", path: "/bodies/text" },
+    problem: /the request body is required \(text\/plain\); none was sent/,
+  },
   {
     name: "# fixed query dropped (`POST /tags`): the other operation, whose schema the body breaks",
     raw: { method: "POST", path: "/tags", headers: JSON_TYPE, body: json({ resourceArn: "arn:1", tagKeys: ["a"] }) },
     problem: /schema: requestBody must have required property 'tags'/,
   },
-  { name: "? fixed query followed by a second ? (`/photos?acl?max-keys=3`)", raw: { path: "/photos?acl?max-keys=3" }, problem: /unknown query parameter "acl\?max-keys": the URL has a second `\?`/ },
+  {
+    name: "? fixed query followed by a second ? (`/photos?acl?max-keys=3`)",
+    raw: { path: "/photos?acl?max-keys=3" },
+    problem: /unknown query parameter "acl\?max-keys": the URL has a second `\?`/,
+  },
   { name: "integer query parameter that is not one", raw: { path: "/photos?max-keys=three" }, problem: /schema: query\.max-keys must be integer/ },
-  { name: "a path no operation has", raw: { path: "/nowhere/at/all" }, status: 404, problem: /no operation of the spec matches GET \/nowhere\/at\/all/ },
-  { name: "a method the path does not take", raw: { method: "DELETE", path: "/bodies/form" }, status: 405, problem: /DELETE \/bodies\/form is not an operation of the spec \(the path takes POST\)/ },
+  {
+    name: "a path no operation has",
+    raw: { path: "/nowhere/at/all" },
+    status: 404,
+    problem: /no operation of the spec matches GET \/nowhere\/at\/all/,
+  },
+  {
+    name: "a method the path does not take",
+    raw: { method: "DELETE", path: "/bodies/form" },
+    status: 405,
+    problem: /DELETE \/bodies\/form is not an operation of the spec \(the path takes POST\)/,
+  },
 ];
 
 describe("rejects each class written the way clients write it today, with a reason", () => {

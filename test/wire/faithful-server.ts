@@ -15,7 +15,17 @@ import { Readable } from "node:stream";
 import addFormats from "ajv-formats";
 import { OpenAPIBackend } from "openapi-backend";
 import { decodeBody, forValidation, isJsonMediaType, type DecodedBody, type MediaTypeObject } from "./decode-body.js";
-import { coerce, decodeCookies, decodeHeaders, decodePathValue, decodeQuery, parseQuery, schemaOf, shapeOf, type ParameterObject } from "./decode-parameters.js";
+import {
+  coerce,
+  decodeCookies,
+  decodeHeaders,
+  decodePathValue,
+  decodeQuery,
+  parseQuery,
+  schemaOf,
+  shapeOf,
+  type ParameterObject,
+} from "./decode-parameters.js";
 import { Router } from "./route.js";
 import { HTTP_METHODS, syntheticSpec, type JsonObject, type Method, type SpecOperation } from "./spec-operations.js";
 
@@ -145,7 +155,9 @@ function prepare(backend: OpenAPIBackend, operations: readonly SpecOperation[]):
     const content: Record<string, MediaTypeObject | undefined> = {};
     const variants = operation.syntheticPaths.map((syntheticPath, j) => {
       const synthetic = paths[syntheticPath]![operation.method]!;
-      const requestBody = isObject(synthetic.requestBody) ? (synthetic.requestBody as { content: Record<string, MediaTypeObject | undefined> }) : undefined;
+      const requestBody = isObject(synthetic.requestBody)
+        ? (synthetic.requestBody as { content: Record<string, MediaTypeObject | undefined> })
+        : undefined;
       const mediaType = operation.bodyMediaTypes[j];
       if (mediaType !== undefined) content[mediaType] = requestBody?.content["application/json"];
       return { id: operation.validatorIds[j]!, parameters: uniqueParameters(synthetic.parameters), requestBody };
@@ -177,14 +189,21 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | "t
 function ajvProblems(errors: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>): string[] {
   return errors.map((error) => {
     const where = (error.instancePath ?? "").replace(/^\//, "").replace(/\//g, ".") || "request";
-    const extra = error.params?.additionalProperty !== undefined ? ` (${JSON.stringify(error.params.additionalProperty)})` : error.params?.allowedValues !== undefined ? ` (${JSON.stringify(error.params.allowedValues)})` : "";
+    const extra =
+      error.params?.additionalProperty !== undefined
+        ? ` (${JSON.stringify(error.params.additionalProperty)})`
+        : error.params?.allowedValues !== undefined
+          ? ` (${JSON.stringify(error.params.allowedValues)})`
+          : "";
     return `schema: ${where} ${error.message ?? "is invalid"}${extra}`;
   });
 }
 
 /** The answer the spec describes for the first 2xx response, when the test gives none. */
 function defaultAnswer(backend: OpenAPIBackend, prepared: PreparedOperation): WireResponse {
-  const statuses = Object.keys(prepared.responses).filter((status) => /^2(\d\d|xx)$/i.test(status)).sort();
+  const statuses = Object.keys(prepared.responses)
+    .filter((status) => /^2(\d\d|xx)$/i.test(status))
+    .sort();
   const key = statuses[0] ?? (prepared.responses.default !== undefined ? "default" : undefined);
   const status = key !== undefined && /^\d+$/.test(key) ? Number(key) : 200;
   const response = key === undefined ? undefined : prepared.responses[key];
@@ -198,7 +217,10 @@ function defaultAnswer(backend: OpenAPIBackend, prepared: PreparedOperation): Wi
   if (isJsonMediaType(mediaType) || structured) {
     let mock: unknown = {};
     try {
-      mock = backend.mockResponseForOperation(prepared.variants[0]!.id, { code: key !== undefined && key !== "default" ? Number(key) || undefined : undefined, mediaType } as never).mock;
+      mock = backend.mockResponseForOperation(prepared.variants[0]!.id, {
+        code: key !== undefined && key !== "default" ? Number(key) || undefined : undefined,
+        mediaType,
+      } as never).mock;
     } catch {
       // a schema the mock generator cannot follow: any JSON will do for the client
     }
@@ -213,7 +235,9 @@ function send(res: http.ServerResponse, answer: WireResponse): void {
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === "content-type");
   if (answer.chunks) {
     res.writeHead(answer.status, headers);
-    Readable.from(answer.chunks()).on("error", () => res.destroy()).pipe(res);
+    Readable.from(answer.chunks())
+      .on("error", () => res.destroy())
+      .pipe(res);
     return;
   }
   let payload: string | Uint8Array | undefined;
@@ -252,7 +276,15 @@ function validateValues(backend: OpenAPIBackend, id: string, input: JsonObject, 
 }
 
 /** Decodes and validates one request against one operation; its problems go to `problems`. */
-function check(prepared: PreparedOperation, backend: OpenAPIBackend, req: http.IncomingMessage, route: { pathValues: Record<string, string> }, rawQuery: string | undefined, bytes: Buffer, problems: string[]): DecodedRequest {
+function check(
+  prepared: PreparedOperation,
+  backend: OpenAPIBackend,
+  req: http.IncomingMessage,
+  route: { pathValues: Record<string, string> },
+  rawQuery: string | undefined,
+  bytes: Buffer,
+  problems: string[],
+): DecodedRequest {
   const { operation } = prepared;
   const pairs = parseQuery(rawQuery, problems);
   // The pairs the path key fixes are the operation's, not parameters.
@@ -261,7 +293,12 @@ function check(prepared: PreparedOperation, backend: OpenAPIBackend, req: http.I
     if (pair) pair.claimed = true;
   }
   const contentType = req.headers["content-type"];
-  const { body, index, validationValue } = decodeBody({ mediaTypes: operation.bodyMediaTypes, content: prepared.content, required: operation.bodyRequired }, contentType, bytes, problems);
+  const { body, index, validationValue } = decodeBody(
+    { mediaTypes: operation.bodyMediaTypes, content: prepared.content, required: operation.bodyRequired },
+    contentType,
+    bytes,
+    problems,
+  );
   const variant = prepared.variants[Math.max(index, 0)]!;
   const parameters = variant.parameters;
   const path: Record<string, unknown> = {};
@@ -279,7 +316,9 @@ function check(prepared: PreparedOperation, backend: OpenAPIBackend, req: http.I
   for (const location of ["path", "query", "header", "cookie"] as const) {
     const values = decoded[location];
     for (const name of Object.keys(values)) {
-      const parameter = parameters.find((candidate) => candidate.in === location && (location === "header" ? candidate.name.toLowerCase() === name : candidate.name === name));
+      const parameter = parameters.find(
+        (candidate) => candidate.in === location && (location === "header" ? candidate.name.toLowerCase() === name : candidate.name === name),
+      );
       if (parameter) values[name] = coerce(values[name], schemaOf(parameter));
     }
   }
@@ -328,7 +367,8 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
       const decoded = check(prepared.get(candidate.operation)!, backend, req, candidate, rawQuery, bytes, problems);
       return { candidate, problems, decoded };
     });
-    if (checked.length > 1) record.alternatives = Object.fromEntries(checked.map(({ candidate, problems, decoded }) => [candidate.operation.key, { problems, decoded }]));
+    if (checked.length > 1)
+      record.alternatives = Object.fromEntries(checked.map(({ candidate, problems, decoded }) => [candidate.operation.key, { problems, decoded }]));
     const chosen = checked.find(({ problems }) => problems.length === 0) ?? checked[0]!;
     record.operation = chosen.candidate.operation.key;
     record.decoded = chosen.decoded;

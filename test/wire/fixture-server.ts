@@ -8,7 +8,7 @@ export const WIRE_SPEC = fileURLToPath(new URL("../fixtures/wire/wire-classes.js
 /** Every byte value once: not valid UTF-8, so a client that reads it as text changes it. */
 export const BINARY_BODY = Uint8Array.from({ length: 256 }, (_, i) => i);
 
-export const CSV_BODY = "id,name,note\n1,alpha,\"a, quoted\"\n2,beta,ünïcödé\n";
+export const CSV_BODY = 'id,name,note\n1,alpha,"a, quoted"\n2,beta,ünïcödé\n';
 
 /** Byte `i` of the large download: a pattern the stream test can check without holding the body. */
 export function largeByte(i: number): number {
@@ -32,7 +32,11 @@ export function startWireFixtureServer(): Promise<FaithfulServer> {
       downloadCsv: () => ({ status: 200, headers: { "content-type": "text/csv; charset=utf-8" }, body: CSV_BODY }),
       downloadLarge: (request) => {
         const size = request.query.size as number;
-        return { status: 200, headers: { "content-type": "application/octet-stream", "content-length": String(size) }, chunks: () => largeChunks(size) };
+        return {
+          status: 200,
+          headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+          chunks: () => largeChunks(size),
+        };
       },
     },
   });

@@ -43,7 +43,8 @@ export function mismatch(actual: unknown, expected: unknown, at = ""): string | 
     return undefined;
   }
   if (typeof expected === "object" && expected !== null) {
-    if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return `${here}: expected ${describe(expected)}, got ${describe(actual)}`;
+    if (typeof actual !== "object" || actual === null || Array.isArray(actual))
+      return `${here}: expected ${describe(expected)}, got ${describe(actual)}`;
     for (const [key, value] of Object.entries(expected)) {
       const inner = mismatch((actual as Record<string, unknown>)[key], value, at ? `${at}.${key}` : key);
       if (inner) return inner;
@@ -56,8 +57,10 @@ export function mismatch(actual: unknown, expected: unknown, at = ""): string | 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
   // Parse errors quote the body: keep binary bytes out of a one-line report.
-  // eslint-disable-next-line no-control-regex
-  return text.split("\n")[0]!.replace(/[\u0000-\u001f\u007f-\u009f]/g, "�").slice(0, 300);
+  return text
+    .split("\n")[0]!
+    .replace(/\p{Cc}/gu, "�")
+    .slice(0, 300);
 }
 
 export interface Expectation {
@@ -94,7 +97,8 @@ export async function judgeCall(server: FaithfulServer, call: () => Promise<unkn
     const elsewhere = record.operation !== undefined && record.operation !== expected.operation ? `as ${record.operation}: ` : "";
     return { verdict: "rejected", detail: `${elsewhere}${problem}`, record };
   }
-  if (record.operation !== expected.operation) return { verdict: "wrong operation", detail: `matched ${record.operation}, not ${expected.operation}`, record };
+  if (record.operation !== expected.operation)
+    return { verdict: "wrong operation", detail: `matched ${record.operation}, not ${expected.operation}`, record };
   const changed = mismatch(record.decoded, expected.decoded);
   if (changed) return { verdict: "values changed", detail: changed, record };
   if (failed) return { verdict: "answer failed", detail: firstLine(failure), record };

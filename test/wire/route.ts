@@ -64,18 +64,27 @@ export interface QueryPairView {
 }
 
 function fixedQueryKey(operation: SpecOperation): string {
-  return operation.fixedQuery.map((pair) => `${pair.name}=${pair.value ?? ""}`).sort().join("&");
+  return operation.fixedQuery
+    .map((pair) => `${pair.name}=${pair.value ?? ""}`)
+    .sort()
+    .join("&");
 }
 
 function carriesFixedQuery(operation: SpecOperation, pairs: readonly QueryPairView[]): boolean {
-  return operation.fixedQuery.every((fixed) => pairs.some((pair) => pair.key === fixed.name && (fixed.value === undefined ? pair.value === undefined || pair.value === "" : pair.value === fixed.value)));
+  return operation.fixedQuery.every((fixed) =>
+    pairs.some(
+      (pair) => pair.key === fixed.name && (fixed.value === undefined ? pair.value === undefined || pair.value === "" : pair.value === fixed.value),
+    ),
+  );
 }
 
 export class Router {
   readonly #routes: CompiledRoute[];
 
   constructor(operations: readonly SpecOperation[]) {
-    this.#routes = operations.map(compile).sort((a, b) => b.literalLength - a.literalLength || b.operation.fixedQuery.length - a.operation.fixedQuery.length);
+    this.#routes = operations
+      .map(compile)
+      .sort((a, b) => b.literalLength - a.literalLength || b.operation.fixedQuery.length - a.operation.fixedQuery.length);
   }
 
   /** The operation, or why none: `no operation of the spec is GET /x`, `GET /x is not an operation (the spec has POST)`. */
@@ -95,16 +104,29 @@ export class Router {
       }
       const values = (found: CompiledRoute, groups: RegExpExecArray) => Object.fromEntries(found.names.map((name, i) => [name, groups[i + 1]!]));
       const alternatives = this.#routes
-        .filter((other) => other !== route && other.operation.method === method && other.pattern.source === route.pattern.source && fixedQueryKey(other.operation) === fixedQueryKey(route.operation))
+        .filter(
+          (other) =>
+            other !== route &&
+            other.operation.method === method &&
+            other.pattern.source === route.pattern.source &&
+            fixedQueryKey(other.operation) === fixedQueryKey(route.operation),
+        )
         .map((other) => ({ operation: other.operation, pathValues: values(other, other.pattern.exec(rawPath)!) }));
       return { operation: route.operation, pathValues: values(route, match), alternatives };
     }
     if (withoutFixedQuery.length > 0) {
-      const keys = withoutFixedQuery.slice(0, 3).map((key) => `\`${key}\``).join(", ");
+      const keys = withoutFixedQuery
+        .slice(0, 3)
+        .map((key) => `\`${key}\``)
+        .join(", ");
       const more = withoutFixedQuery.length > 3 ? ` and ${withoutFixedQuery.length - 3} more` : "";
       return { status: 404, problem: `${method.toUpperCase()} ${rawPath} lacks the query its path key fixes (${keys}${more})` };
     }
-    if (otherMethods.size > 0) return { status: 405, problem: `${method.toUpperCase()} ${rawPath} is not an operation of the spec (the path takes ${[...otherMethods].join(", ")})` };
+    if (otherMethods.size > 0)
+      return {
+        status: 405,
+        problem: `${method.toUpperCase()} ${rawPath} is not an operation of the spec (the path takes ${[...otherMethods].join(", ")})`,
+      };
     return { status: 404, problem: `no operation of the spec matches ${method.toUpperCase()} ${rawPath}` };
   }
 }

@@ -68,7 +68,9 @@ export function splitPathKey(pathKey: string): { template: string; fixedQuery: S
     .filter((pair) => pair !== "")
     .map((pair) => {
       const equals = pair.indexOf("=");
-      return equals < 0 ? { name: safeDecode(pair), value: undefined } : { name: safeDecode(pair.slice(0, equals)), value: safeDecode(pair.slice(equals + 1)) };
+      return equals < 0
+        ? { name: safeDecode(pair), value: undefined }
+        : { name: safeDecode(pair.slice(0, equals)), value: safeDecode(pair.slice(equals + 1)) };
     });
   return { template: pathKey.slice(0, at), fixedQuery };
 }
@@ -96,7 +98,10 @@ export function syntheticSpec(document: JsonObject, maxOperations = 5000): Synth
       // have) is left out rather than failing every request of the operation.
       const parameters = [...itemParameters, ...(Array.isArray(operation.parameters) ? operation.parameters : [])]
         .map((parameter) => resolveLocal(document, parameter))
-        .filter((parameter): parameter is JsonObject => isObject(parameter) && typeof parameter.name === "string" && PARAMETER_LOCATIONS.has(parameter.in as string))
+        .filter(
+          (parameter): parameter is JsonObject =>
+            isObject(parameter) && typeof parameter.name === "string" && PARAMETER_LOCATIONS.has(parameter.in as string),
+        )
         // OpenAPI: header parameters named Accept, Content-Type or Authorization "SHALL be ignored".
         .filter((parameter) => parameter.in !== "header" || !IGNORED_HEADERS.has((parameter.name as string).toLowerCase()));
       const requestBody = resolveLocal(document, operation.requestBody);
@@ -108,7 +113,8 @@ export function syntheticSpec(document: JsonObject, maxOperations = 5000): Synth
         const id = `wire${index}_${j}`;
         // openapi-backend compiles the schema of an `application/json` body: every media type goes there.
         const synthetic: JsonObject = { operationId: id, parameters, responses: operation.responses ?? { 200: { description: "" } } };
-        if (mediaType !== undefined) synthetic.requestBody = { required: (requestBody as JsonObject).required === true, content: { "application/json": content[mediaType] } };
+        if (mediaType !== undefined)
+          synthetic.requestBody = { required: (requestBody as JsonObject).required === true, content: { "application/json": content[mediaType] } };
         paths[syntheticPaths[j]!] = { [method]: synthetic };
         return id;
       });

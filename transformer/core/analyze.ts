@@ -91,7 +91,8 @@ export function placeholderName(call: AstNode): string | undefined {
 }
 
 function isInjectedCall(node: AstNode, imports: RuntimeImports, anyBareName: boolean): boolean {
-  if (node.type !== "CallExpression" || node.arguments.length > 1 || node.arguments.some((argument: AstNode) => argument.type === "SpreadElement")) return false;
+  if (node.type !== "CallExpression" || node.arguments.length > 1 || node.arguments.some((argument: AstNode) => argument.type === "SpreadElement"))
+    return false;
   const callee = node.callee as AstNode;
   if (callee.type === "Identifier") return imports.injectedNames.has(callee.name) || (anyBareName && callee.name === "injected");
   const member = namespaceMember(callee);
@@ -161,7 +162,9 @@ function taggedSubjects(node: AstNode): AstNode[] {
     case "AccessorProperty":
       return node.value ? [skipWrappers(node.value as AstNode)] : [node];
     case "ExpressionStatement":
-      return node.expression.type === "AssignmentExpression" && node.expression.operator === "=" ? [skipWrappers(node.expression.right as AstNode)] : [node];
+      return node.expression.type === "AssignmentExpression" && node.expression.operator === "="
+        ? [skipWrappers(node.expression.right as AstNode)]
+        : [node];
     default:
       return [node];
   }
@@ -266,7 +269,14 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
     if (fn.id?.type === "Identifier") return fn.id.name as string;
     const parent = parents.get(fn);
     if (parent?.type === "VariableDeclarator" && parent.init === fn && parent.id.type === "Identifier") return parent.id.name as string;
-    if (parent?.type === "Property" && parent.value === fn && !parent.method && parent.kind === "init" && !parent.computed && parent.key.type === "Identifier") {
+    if (
+      parent?.type === "Property" &&
+      parent.value === fn &&
+      !parent.method &&
+      parent.kind === "init" &&
+      !parent.computed &&
+      parent.key.type === "Identifier"
+    ) {
       return parent.key.name as string;
     }
     return "the function";
@@ -274,7 +284,10 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
 
   /** What the tag sits on, in the shared rule's terms (../rules.ts); the client's initializer excused on the way. */
   function shapeOf(subject: AstNode): { shape: SubjectShape<AstNode>; fn: AstNode; binding?: ClientBinding } {
-    const isMethod = subject.type === "MethodDefinition" || subject.type === "TSAbstractMethodDefinition" || (subject.type === "Property" && (subject.method || subject.kind !== "init"));
+    const isMethod =
+      subject.type === "MethodDefinition" ||
+      subject.type === "TSAbstractMethodDefinition" ||
+      (subject.type === "Property" && (subject.method || subject.kind !== "init"));
     const fn = isMethod ? (subject.value as AstNode) : subject;
     const accessorKind = isMethod || subject.type === "TSMethodSignature" ? (subject.kind as string) : "method";
     if (accessorKind === "constructor" || accessorKind === "get" || accessorKind === "set") {
@@ -289,7 +302,12 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
       (isMethod && !fn.body)
     ) {
       excuseClientInitializer((isMethod ? fn.params : subject.params) as AstNode[]);
-      const name = subject.type === "TSCallSignatureDeclaration" ? "the function" : isMethod || subject.type === "TSMethodSignature" ? functionName(subject, fn) : functionName(fn, fn);
+      const name =
+        subject.type === "TSCallSignatureDeclaration"
+          ? "the function"
+          : isMethod || subject.type === "TSMethodSignature"
+            ? functionName(subject, fn)
+            : functionName(fn, fn);
       return { shape: { kind: "bodiless", name }, fn };
     }
     if (!isMethod && subject.type !== "FunctionDeclaration" && subject.type !== "FunctionExpression" && subject.type !== "ArrowFunctionExpression") {
@@ -298,7 +316,13 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
     const name = functionName(subject, fn);
     const binding = excuseClientInitializer(fn.params as AstNode[]);
     return {
-      shape: { kind: "function", name, async: fn.async === true, generator: fn.generator === true, client: binding ? { found: true } : locateClient(fn.params as AstNode[]) },
+      shape: {
+        kind: "function",
+        name,
+        async: fn.async === true,
+        generator: fn.generator === true,
+        client: binding ? { found: true } : locateClient(fn.params as AstNode[]),
+      },
       fn,
       binding,
     };
@@ -335,11 +359,7 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
       return true;
     }
     if (!placeholder) return true;
-    report(
-      placeholder,
-      InjectClientDiagnostic.ClientClassUnknown,
-      misuse.clientClassUnknown(name, lookup.reason),
-    );
+    report(placeholder, InjectClientDiagnostic.ClientClassUnknown, misuse.clientClassUnknown(name, lookup.reason));
     return false;
   }
 

@@ -95,7 +95,10 @@ export function transformCode(code: string, fileName: string, options: CoreOptio
     code: s.toString(),
     edited: true,
     // Relative to the edited file, which sits where the input does.
-    map: options.sourceMap === false ? undefined : s.generateMap({ hires: "boundary", source: basename(fileName), file: basename(fileName), includeContent: true }),
+    map:
+      options.sourceMap === false
+        ? undefined
+        : s.generateMap({ hires: "boundary", source: basename(fileName), file: basename(fileName), includeContent: true }),
     diagnostics,
   };
 }

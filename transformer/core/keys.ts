@@ -102,7 +102,10 @@ function fromImport(imported: { module: string; exportName: string; declaration:
   if (imported.module === RUNTIME_MODULE && !RUNTIME_CLASSES.has(imported.exportName)) {
     return { found: false, reason: reasons.runtimeType(written, RUNTIME_MODULE) };
   }
-  return { found: true, key: { kind: "import", module: imported.module, exportName: imported.exportName, localName, declaration: imported.declaration } };
+  return {
+    found: true,
+    key: { kind: "import", module: imported.module, exportName: imported.exportName, localName, declaration: imported.declaration },
+  };
 }
 
 /** The class the annotation of `client` names, from this file's syntax alone. */
@@ -133,4 +136,3 @@ export function keyFromAnnotation(code: string, scope: FileScope, binding: Clien
   }
   return { found: false, reason: reasons.notDeclaredOrImported(written) };
 }
-

@@ -3,16 +3,17 @@ import type { ClientKey } from "./keys.js";
 import { pickClient, type ParameterShape } from "../rules.js";
 
 /** Where the tagged function receives its client, and the local variable the body reads it from (see ../locate-client.ts). */
-export type ClientBinding = (
+export type ClientBinding =
   /** `client: C = injected()` or `client?: C`: `parameter` is the whole parameter (an `AssignmentPattern` with a default). */
-  | { kind: "parameter"; parameter: AstNode; local: AstNode; initializer: AstNode | undefined }
-  /** `{ client }: { client?: C } = {}` (also `{ client: c }`): `element` is the pattern's `Property`. */
-  | { kind: "property"; parameter: AstNode; element: AstNode; local: AstNode; initializer: AstNode | undefined }
-) & {
-  /** The `injected()` call inside `initializer` (set by the analysis): the rewrite removes it, and only it. */
-  placeholder?: AstNode;
-  key?: ClientKey;
-};
+  (
+    | { kind: "parameter"; parameter: AstNode; local: AstNode; initializer: AstNode | undefined }
+    /** `{ client }: { client?: C } = {}` (also `{ client: c }`): `element` is the pattern's `Property`. */
+    | { kind: "property"; parameter: AstNode; element: AstNode; local: AstNode; initializer: AstNode | undefined }
+  ) & {
+    /** The `injected()` call inside `initializer` (set by the analysis): the rewrite removes it, and only it. */
+    placeholder?: AstNode;
+    key?: ClientKey;
+  };
 
 export type ClientSearch = { found: true; binding: ClientBinding } | { found: false; unsupported?: { node: AstNode; reason: string } };
 
@@ -53,9 +54,21 @@ export function locateClient(parameters: readonly AstNode[]): ClientSearch {
   const parameter = unwrapProperty(parameters[pick.parameter]!);
   if (pick.property === undefined) {
     const withDefault = parameter.type === "AssignmentPattern";
-    return { found: true, binding: { kind: "parameter", parameter, local: bindingOf(parameter), initializer: withDefault ? (parameter.right as AstNode) : undefined } };
+    return {
+      found: true,
+      binding: { kind: "parameter", parameter, local: bindingOf(parameter), initializer: withDefault ? (parameter.right as AstNode) : undefined },
+    };
   }
   const element = propertiesOf(bindingOf(parameter))[pick.property]!;
   const value = element.value as AstNode;
-  return { found: true, binding: { kind: "property", parameter, element, local: localOf(element), initializer: value.type === "AssignmentPattern" ? (value.right as AstNode) : undefined } };
+  return {
+    found: true,
+    binding: {
+      kind: "property",
+      parameter,
+      element,
+      local: localOf(element),
+      initializer: value.type === "AssignmentPattern" ? (value.right as AstNode) : undefined,
+    },
+  };
 }

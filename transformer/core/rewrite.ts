@@ -114,7 +114,13 @@ function ownReturns(body: AstNode): AstNode[] {
 /** Edits one tagged function (see ../rewrite-function.ts for the shape and why). */
 type LocalNames = [resolved: string, owned: string, result: string, completed: string, label: string];
 
-function rewriteTarget(code: string, s: MagicString, target: Target, imports: AddedImports, [resolved, owned, result, completed, label]: LocalNames): void {
+function rewriteTarget(
+  code: string,
+  s: MagicString,
+  target: Target,
+  imports: AddedImports,
+  [resolved, owned, result, completed, label]: LocalNames,
+): void {
   const { fn, binding } = target;
   const rt = imports.runtime;
   const client = binding.local.name as string;
@@ -133,8 +139,7 @@ function rewriteTarget(code: string, s: MagicString, target: Target, imports: Ad
   const prologue =
     `const ${resolved} = ${rt}.getOrCreateClient(${client}${key ? `, ${key}` : ""}); ${client} = ${resolved}[0]; const ${owned} = !${resolved}[1]; ` +
     `let ${hasResult ? `${result}, ` : ""}${completed} = false; try { if (${owned}) await ${rt}.openClient(${resolved}[0]); `;
-  const close =
-    `} finally { if (${owned}) await (${completed} ? ${rt}.closeClient(${resolved}[0]) : ${rt}.closeClient(${resolved}[0]).catch(() => {})); }`;
+  const close = `} finally { if (${owned}) await (${completed} ? ${rt}.closeClient(${resolved}[0]) : ${rt}.closeClient(${resolved}[0]).catch(() => {})); }`;
   const settle = `if (${owned}) ${result} = await ${result}; ${completed} = true; return ${result}; `;
 
   if (body.type !== "BlockStatement") {
@@ -157,7 +162,11 @@ function rewriteTarget(code: string, s: MagicString, target: Target, imports: Ad
 
   const statements = body.body as AstNode[];
   let directives = 0;
-  while (directives < statements.length && statements[directives]!.type === "ExpressionStatement" && typeof statements[directives]!.directive === "string") {
+  while (
+    directives < statements.length &&
+    statements[directives]!.type === "ExpressionStatement" &&
+    typeof statements[directives]!.directive === "string"
+  ) {
     directives++;
   }
   const start = directives > 0 ? statements[directives - 1]!.end : body.start + 1;
@@ -169,7 +178,11 @@ function rewriteTarget(code: string, s: MagicString, target: Target, imports: Ad
 function topOf(code: string, program: AstNode): number {
   const statements = program.body as AstNode[];
   let directives = 0;
-  while (directives < statements.length && statements[directives]!.type === "ExpressionStatement" && typeof statements[directives]!.directive === "string") {
+  while (
+    directives < statements.length &&
+    statements[directives]!.type === "ExpressionStatement" &&
+    typeof statements[directives]!.directive === "string"
+  ) {
     directives++;
   }
   if (directives > 0) return statements[directives - 1]!.end;
@@ -185,10 +198,11 @@ export function rewrite(code: string, s: MagicString, program: AstNode, targets:
   const top = topOf(code, program);
   const imports = new AddedImports(s, names, format, top);
   const ordered = [...targets].sort((a, b) => a.fn.start - b.fn.start);
-  const locals = new Map(ordered.map((target) => [target, ["resolved", "owned", "result", "completed", "body"].map((base) => names.next(base)) as LocalNames]));
+  const locals = new Map(
+    ordered.map((target) => [target, ["resolved", "owned", "result", "completed", "body"].map((base) => names.next(base)) as LocalNames]),
+  );
   // Inner functions first: their edits at a shared offset must come before the enclosing function's.
   for (const target of ordered.reverse()) rewriteTarget(code, s, target, imports, locals.get(target)!);
   const separator = top > 0 && !code.slice(0, top).endsWith("\n") ? " " : "";
   s.prependLeft(top, `${separator}${imports.statement(imports.runtime, RUNTIME_MODULE)}`);
 }
-

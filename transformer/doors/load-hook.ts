@@ -62,7 +62,9 @@ function loadTsxHooks(url: string): Hooks {
 function text(source: LoadResult["source"]): string | undefined {
   if (source === null || source === undefined) return undefined;
   if (typeof source === "string") return source;
-  return Buffer.from(source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)).toString("utf8");
+  return Buffer.from(
+    source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength),
+  ).toString("utf8");
 }
 
 /** The rewritten file with its map inline (so --enable-source-maps maps stack traces to the file as written), or undefined when it needs none. */

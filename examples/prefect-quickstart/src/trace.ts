@@ -35,7 +35,9 @@ export function traceToConsole(): void {
     const event = message as RequestEvent | RetryEvent;
     if (event.type === "retry") {
       const cause = event.status !== undefined ? `HTTP ${event.status}` : String(event.error);
-      console.log(`    ${event.method} ${new URL(event.url).pathname} attempt ${event.attempt}/${event.maxAttempts} -> ${cause}; retrying in ${(event.delayMs / 1000).toFixed(1)} s`);
+      console.log(
+        `    ${event.method} ${new URL(event.url).pathname} attempt ${event.attempt}/${event.maxAttempts} -> ${cause}; retrying in ${(event.delayMs / 1000).toFixed(1)} s`,
+      );
       return;
     }
     const outcome = event.status === undefined ? `no response (${String(event.error)})` : String(event.status);

@@ -100,11 +100,13 @@ export function encodeBody(value: unknown, mediaType: string | undefined, encodi
   if (mediaType === undefined) return { body: json(JSON_TYPE, value), contentType: JSON_TYPE, replayable: true };
   const type = essence(mediaType);
   if (isJsonMediaType(type)) return { body: json(mediaType, value), contentType: mediaType, replayable: true };
-  if (type === "application/x-www-form-urlencoded") return { body: formUrlEncoded(mediaType, value, encoding), contentType: mediaType, replayable: true };
+  if (type === "application/x-www-form-urlencoded")
+    return { body: formUrlEncoded(mediaType, value, encoding), contentType: mediaType, replayable: true };
   if (type.startsWith("multipart/")) return multipart(mediaType, value, encoding);
   const text = type.startsWith("text/");
   if (typeof value === "string") return { body: value, contentType: mediaType, replayable: true };
-  if (text && (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")) return { body: String(value), contentType: mediaType, replayable: true };
+  if (text && (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint"))
+    return { body: String(value), contentType: mediaType, replayable: true };
   if (isBinary(value)) return { body: bytesOf(value), contentType: concreteType(mediaType, value), replayable: true };
   if (isStream(value)) return { body: value, contentType: concreteType(mediaType, value), replayable: false };
   throw new RequestBodyError(mediaType, `is ${kind(value)}: pass ${text ? "a string (or its bytes)" : `a string or ${BINARY_KINDS}`}`);
@@ -145,19 +147,24 @@ function fieldParts(mediaType: string, name: string, value: unknown, contentType
     const ownName = (value as { name?: unknown }).name;
     const fileName = typeof ownName === "string" && ownName !== "" ? ownName : "blob";
     const ownType = value instanceof Blob && value.type !== "" ? value.type : undefined;
-    const partType = contentType === undefined || contentType.includes("*") || contentType.includes(",") ? (ownType ?? "application/octet-stream") : contentType;
+    const partType =
+      contentType === undefined || contentType.includes("*") || contentType.includes(",") ? (ownType ?? "application/octet-stream") : contentType;
     pieces.push(`${disposition}; filename=${quoted(fileName)}\r\nContent-Type: ${partType}\r\n\r\n`);
     pieces.push(isBinary(value) ? bytesOf(value) : (value as AsyncIterable<Uint8Array>));
     return isStream(value);
   }
   if (typeof value === "object" && value !== null && !(value instanceof Date)) {
     const partType = contentType ?? JSON_TYPE;
-    if (!isJsonMediaType(partType)) throw new RequestBodyError(mediaType, `field ${JSON.stringify(name)} is ${kind(value)}, which cannot be sent as ${partType}`);
+    if (!isJsonMediaType(partType))
+      throw new RequestBodyError(mediaType, `field ${JSON.stringify(name)} is ${kind(value)}, which cannot be sent as ${partType}`);
     pieces.push(`${disposition}\r\nContent-Type: ${partType}\r\n\r\n`, json(mediaType, value));
     return false;
   }
   if (typeof value === "function" || typeof value === "symbol" || (typeof value === "number" && !Number.isFinite(value))) {
-    throw new RequestBodyError(mediaType, `field ${JSON.stringify(name)} is ${typeof value === "number" ? value : kind(value)}, which has no text form`);
+    throw new RequestBodyError(
+      mediaType,
+      `field ${JSON.stringify(name)} is ${typeof value === "number" ? value : kind(value)}, which has no text form`,
+    );
   }
   const text = value instanceof Date ? value.toISOString() : String(value);
   pieces.push(contentType === undefined ? `${disposition}\r\n\r\n` : `${disposition}\r\nContent-Type: ${contentType}\r\n\r\n`, text);
@@ -166,7 +173,8 @@ function fieldParts(mediaType: string, name: string, value: unknown, contentType
 
 function multipart(mediaType: string, value: unknown, encoding: OperationWire["bodyEncoding"]): EncodedBody {
   if (value instanceof FormData) return { body: value, contentType: undefined, replayable: true };
-  if (!isPlainObject(value)) throw new RequestBodyError(mediaType, `is ${kind(value)}: pass an object of field names to values (files as Blob, File, Uint8Array or streams)`);
+  if (!isPlainObject(value))
+    throw new RequestBodyError(mediaType, `is ${kind(value)}: pass an object of field names to values (files as Blob, File, Uint8Array or streams)`);
   const boundary = `inject-client-${randomUUID().replace(/-/g, "")}`;
   const pieces: Piece[] = [];
   let streamed = false;

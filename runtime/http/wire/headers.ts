@@ -10,7 +10,8 @@ const HINT = "pass a string, number, boolean or Date";
 
 function checked(name: string, value: string): string {
   if (!HEADER_NAME.test(name)) throw new RequestParameterError("header", name.slice(0, 64), "is not a valid header name");
-  if (!HEADER_VALUE.test(value)) throw new RequestParameterError("header", name, "contains a line break, NUL or a character outside Latin-1 (value not shown)");
+  if (!HEADER_VALUE.test(value))
+    throw new RequestParameterError("header", name, "contains a line break, NUL or a character outside Latin-1 (value not shown)");
   return value;
 }
 
@@ -32,7 +33,8 @@ export function headerValue(name: string, value: unknown, wire: NonNullable<Oper
 /** `name=value; …` for the Cookie header, or "" when no cookie is given. */
 export function cookieHeader(cookies: Readonly<Record<string, unknown>> | undefined, wire: OperationWire["cookie"]): string {
   if (cookies === undefined || cookies === null) return "";
-  if (typeof cookies !== "object" || Array.isArray(cookies)) throw new RequestParameterError("cookie", "(all)", "must be an object of cookie names to values");
+  if (typeof cookies !== "object" || Array.isArray(cookies))
+    throw new RequestParameterError("cookie", "(all)", "must be an object of cookie names to values");
   const pairs: string[] = [];
   for (const name of Object.keys(cookies)) {
     const value = cookies[name];
@@ -55,7 +57,9 @@ export function cookieHeader(cookies: Readonly<Record<string, unknown>> | undefi
       // Exploded form writes one pair per item; in a Cookie header pairs are separated by "; " (RFC 6265).
       for (const [itemKey, item] of entries) pairs.push(`${itemKey === undefined ? key : percentEncode("cookie", name, itemKey)}=${text(item)}`);
     } else {
-      pairs.push(`${key}=${entries.map(([itemKey, item]) => (itemKey === undefined ? text(item) : `${percentEncode("cookie", name, itemKey)},${text(item)}`)).join(",")}`);
+      pairs.push(
+        `${key}=${entries.map(([itemKey, item]) => (itemKey === undefined ? text(item) : `${percentEncode("cookie", name, itemKey)},${text(item)}`)).join(",")}`,
+      );
     }
   }
   return pairs.join("; ");

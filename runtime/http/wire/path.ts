@@ -36,7 +36,8 @@ function hint(template: string): string {
 /** One path parameter's text, encoded, as its style writes it. */
 export function pathValue(name: string, value: unknown, wire: ParameterWire | undefined, template: string): string {
   if (wire !== undefined && "content" in wire) {
-    if (value === undefined || value === null) throw new RequestParameterError("path", name, `${(scalarText(value) as { problem: string }).problem}: ${hint(template)}`);
+    if (value === undefined || value === null)
+      throw new RequestParameterError("path", name, `${(scalarText(value) as { problem: string }).problem}: ${hint(template)}`);
     return percentEncode("path", name, contentText("path", name, value, wire.content, hint(template)));
   }
   const { style, explode } = resolveStyle("path", wire);
@@ -50,14 +51,21 @@ export function pathValue(name: string, value: unknown, wire: ParameterWire | un
     return encoded;
   }
   const entries = compositeEntries("path", name, value, hint(template));
-  if (entries.length === 0) throw new RequestParameterError("path", name, `is an empty ${Array.isArray(value) ? "array" : "object"}, which has no path form (in ${template})`);
+  if (entries.length === 0)
+    throw new RequestParameterError(
+      "path",
+      name,
+      `is an empty ${Array.isArray(value) ? "array" : "object"}, which has no path form (in ${template})`,
+    );
   const array = Array.isArray(value);
   const key = (entry: [string | undefined, string]) => percentEncode("path", name, entry[0]!);
   const text = (entry: [string | undefined, string]) => percentEncode("path", name, entry[1]);
   if (style === "matrix") {
     const label = encodeURIComponent(name);
     if (array) return explode ? entries.map((entry) => `;${label}=${text(entry)}`).join("") : `;${label}=${entries.map(text).join(",")}`;
-    return explode ? entries.map((entry) => `;${key(entry)}=${text(entry)}`).join("") : `;${label}=${entries.map((entry) => `${key(entry)},${text(entry)}`).join(",")}`;
+    return explode
+      ? entries.map((entry) => `;${key(entry)}=${text(entry)}`).join("")
+      : `;${label}=${entries.map((entry) => `${key(entry)},${text(entry)}`).join(",")}`;
   }
   // simple and label differ only in the prefix and in label's exploded separator.
   const prefix = style === "label" ? "." : "";

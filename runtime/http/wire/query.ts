@@ -34,7 +34,8 @@ function parameterPairs(name: string, value: unknown, wire: NonNullable<Operatio
 /** The query string (without `?`) of `query`, each parameter by its `wire` entry or OpenAPI's defaults. */
 export function serializeQuery(query: Readonly<Record<string, unknown>> | undefined | null, wire?: OperationWire["query"]): string {
   if (query === undefined || query === null) return "";
-  if (typeof query !== "object" || Array.isArray(query)) throw new RequestParameterError("query", "(all)", "must be an object of parameter names to values");
+  if (typeof query !== "object" || Array.isArray(query))
+    throw new RequestParameterError("query", "(all)", "must be an object of parameter names to values");
   let out = "";
   for (const name in query) {
     if (!Object.hasOwn(query, name)) continue;

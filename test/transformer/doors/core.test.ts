@@ -100,10 +100,7 @@ const later = injected(Api);
 
 function misuseSources(): Array<[string, string]> {
   const dir = join(FIXTURES, "misuse/src");
-  return [
-    ...readdirSync(dir).map((file) => [file, readFileSync(join(dir, file), "utf8")] as [string, string]),
-    ...Object.entries(EXTRA_MISUSE),
-  ];
+  return [...readdirSync(dir).map((file) => [file, readFileSync(join(dir, file), "utf8")] as [string, string]), ...Object.entries(EXTRA_MISUSE)];
 }
 
 describe("the oxc core reports what the TypeScript transform reports", () => {

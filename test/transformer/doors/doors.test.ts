@@ -92,13 +92,22 @@ function expectEveryForm(output: string, sourceDir: string | undefined, frames: 
     expect([form, result.fnName, result.fnLength]).toEqual([form, name, length]);
     expect([form, result.passedUsed, result.passedLifecycle]).toEqual([form, form !== "inner", [0, 0]]);
     expect([form, result.otherSkipped]).toEqual([form, true]);
-    const lifecycle = form === "outer" || form === "inner" ? [[1, 1], [1, 1]] : [[1, 1]];
+    const lifecycle =
+      form === "outer" || form === "inner"
+        ? [
+            [1, 1],
+            [1, 1],
+          ]
+        : [[1, 1]];
     expect([form, result.factoryLifecycle]).toEqual([form, lifecycle]);
     const top = result.stack[0].trim();
     expect([form, top]).toEqual([form, expect.stringMatching(frame)]);
     if (sourceDir) {
       const source = join(sourceDir, "forms.ts");
-      const line = readFileSync(source, "utf8").split("\n").findIndex((text) => text.includes(`// stack: ${form}`)) + 1;
+      const line =
+        readFileSync(source, "utf8")
+          .split("\n")
+          .findIndex((text) => text.includes(`// stack: ${form}`)) + 1;
       expect([form, top]).toEqual([form, expect.stringContaining(`${source}:${line}:`)]);
     }
   }
@@ -133,10 +142,20 @@ describe("bundlers (one unplugin)", () => {
 
   it("esbuild: misuse fails the build with file:line:col and the code", async () => {
     const dir = e2eProject("esbuild-misuse");
-    writeFileSync(join(dir, "src/main.ts"), `import { injected } from "inject-client/runtime";\n/** @injectClient */\nexport function sync(client = injected()) {}\n`);
+    writeFileSync(
+      join(dir, "src/main.ts"),
+      `import { injected } from "inject-client/runtime";\n/** @injectClient */\nexport function sync(client = injected()) {}\n`,
+    );
     const { build } = await import("esbuild");
     const { injectClient } = (await import(built("doors/esbuild.js"))) as typeof import("../../../transformer/doors/esbuild.js");
-    const failure = build({ entryPoints: [join(dir, "src/main.ts")], bundle: true, write: false, external: ["inject-client/runtime"], plugins: [injectClient()], logLevel: "silent" });
+    const failure = build({
+      entryPoints: [join(dir, "src/main.ts")],
+      bundle: true,
+      write: false,
+      external: ["inject-client/runtime"],
+      plugins: [injectClient()],
+      logLevel: "silent",
+    });
     await expect(failure).rejects.toThrow(/src\/main\.ts:3:1 - error TS47002: @injectClient: sync is not async/);
   });
 
@@ -144,7 +163,13 @@ describe("bundlers (one unplugin)", () => {
     const dir = e2eProject("rolldown");
     const { rolldown } = await import("rolldown");
     const { injectClient } = (await import(built("doors/rolldown.js"))) as typeof import("../../../transformer/doors/rolldown.js");
-    const bundle = await rolldown({ input: join(dir, "src/main.ts"), platform: "node", external: ["inject-client/runtime"], plugins: [injectClient() as never], logLevel: "silent" });
+    const bundle = await rolldown({
+      input: join(dir, "src/main.ts"),
+      platform: "node",
+      external: ["inject-client/runtime"],
+      plugins: [injectClient() as never],
+      logLevel: "silent",
+    });
     await bundle.write({ file: join(dir, "out/main.js"), format: "esm", sourcemap: true });
     await bundle.close();
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
@@ -175,7 +200,12 @@ describe("Rollup (the same unplugin)", () => {
     const { rollup } = (await import(createRequire(bin).resolve("rollup"))) as { rollup: typeof import("rolldown").rolldown };
     const dir = e2eProject("rollup");
     const { injectClient } = (await import(built("doors/rollup.js"))) as typeof import("../../../transformer/doors/rollup.js");
-    const bundle = await rollup({ input: join(dir, "src/main.ts"), external: ["inject-client/runtime"], plugins: [injectClient() as never, typescriptForRollup as never], logLevel: "silent" } as never);
+    const bundle = await rollup({
+      input: join(dir, "src/main.ts"),
+      external: ["inject-client/runtime"],
+      plugins: [injectClient() as never, typescriptForRollup as never],
+      logLevel: "silent",
+    } as never);
     await bundle.write({ file: join(dir, "out/main.js"), format: "esm", sourcemap: true });
     await bundle.close();
     expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
@@ -221,7 +251,13 @@ async function pack(bundler: PackBundler, dir: string): Promise<string[]> {
     target: "node",
     devtool: "source-map" as const,
     experiments: { outputModule: true },
-    output: { path: join(dir, "out"), filename: "main.js", module: true, library: { type: "module" }, devtoolModuleFilenameTemplate: "[absolute-resource-path]" },
+    output: {
+      path: join(dir, "out"),
+      filename: "main.js",
+      module: true,
+      library: { type: "module" },
+      devtoolModuleFilenameTemplate: "[absolute-resource-path]",
+    },
     externalsType: "module" as const,
     externals: { "inject-client/runtime": "inject-client/runtime" },
     resolve: { extensions: [".ts", ".js"], extensionAlias: { ".js": [".ts", ".js"] } },
@@ -229,15 +265,21 @@ async function pack(bundler: PackBundler, dir: string): Promise<string[]> {
     plugins: [injectClient()],
     infrastructureLogging: { level: "none" as const },
   };
-  const { default: compile } = (await import(bundler === "webpack" ? "webpack" : "@rspack/core")) as { default: (config: unknown, done: (error: Error | null, stats?: PackStats) => void) => PackCompiler };
+  const { default: compile } = (await import(bundler === "webpack" ? "webpack" : "@rspack/core")) as {
+    default: (config: unknown, done: (error: Error | null, stats?: PackStats) => void) => PackCompiler;
+  };
   return new Promise((resolve, reject) => {
     const compiler = compile(config, (error, stats) => {
       compiler.close(() => (error ? reject(error) : resolve(stats!.toJson({ all: false, errors: true }).errors!.map((entry) => entry.message))));
     });
   });
 }
-interface PackStats { toJson(options: object): { errors?: Array<{ message: string }> } }
-interface PackCompiler { close(done: () => void): void }
+interface PackStats {
+  toJson(options: object): { errors?: Array<{ message: string }> };
+}
+interface PackCompiler {
+  close(done: () => void): void;
+}
 
 describe.each<PackBundler>(["webpack", "rspack"])("%s (the same unplugin)", (bundler) => {
   it(`${bundler}: the bundle runs every form`, async () => {
@@ -255,7 +297,10 @@ describe.each<PackBundler>(["webpack", "rspack"])("%s (the same unplugin)", (bun
 
   it(`${bundler}: misuse fails the build with file:line:col and the code`, async () => {
     const dir = e2eProject(`${bundler}-misuse`);
-    writeFileSync(join(dir, "src/main.ts"), `import { injected } from "inject-client/runtime";\n/** @injectClient */\nexport function sync(client = injected()) {}\n`);
+    writeFileSync(
+      join(dir, "src/main.ts"),
+      `import { injected } from "inject-client/runtime";\n/** @injectClient */\nexport function sync(client = injected()) {}\n`,
+    );
     const errors = await pack(bundler, dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/src\/main\.ts:3:1 - error TS47002: @injectClient: sync is not async/);
@@ -283,7 +328,10 @@ describe("Node's loaders", () => {
   it("node@22 --import …/register fails the import of a misused file with file:line:col", () => {
     const node = cachedTool("node22", "node@22", "node");
     const dir = e2eProject("node22-misuse", { erasable: true, tsExtensions: true });
-    writeFileSync(join(dir, "src/main.ts"), `import { injected } from "inject-client/runtime";\n\n/** @injectClient */\nexport async function none(other: string) {}\n`);
+    writeFileSync(
+      join(dir, "src/main.ts"),
+      `import { injected } from "inject-client/runtime";\n\n/** @injectClient */\nexport async function none(other: string) {}\n`,
+    );
     const result = run(node, ["--import", built("doors/register.js"), "src/main.ts"], dir);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`${join(dir, "src/main.ts")}:4:1 - error TS47003: @injectClient: none has no client to inject`);
@@ -330,10 +378,17 @@ describe("Node's loaders", () => {
 }
 `,
     );
-    writeFileSync(join(dir, "register-drop-comments.mjs"), `import { register } from "node:module";\nregister("./drop-comments.mjs", import.meta.url);\n`);
+    writeFileSync(
+      join(dir, "register-drop-comments.mjs"),
+      `import { register } from "node:module";\nregister("./drop-comments.mjs", import.meta.url);\n`,
+    );
     symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
     // Order: tsx (outermost), inject-client, the comment-dropper (innermost, so it runs before our hook sees the file).
-    const result = run(process.execPath, ["--import", "./register-drop-comments.mjs", "--import", built("doors/register.js"), "--import", "tsx", "src/main.ts"], dir);
+    const result = run(
+      process.execPath,
+      ["--import", "./register-drop-comments.mjs", "--import", built("doors/register.js"), "--import", "tsx", "src/main.ts"],
+      dir,
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(
       `${join(dir, "src/forms.ts")}: another loader compiled this file before inject-client's hook saw it, and its /** @injectClient */ tags are gone. Register inject-client first: node --import @inject-client/transformer/register --import tsx app.ts`,
@@ -399,7 +454,13 @@ describe("TypeScript 7: tsc, then inject-client-transform", () => {
       logLevel: "silent",
       plugins: [injectClient()],
       ssr: { external: ["inject-client"] },
-      build: { ssr: join(dir, "src/main.ts"), outDir: join(dir, "out"), sourcemap: true, minify: false, rolldownOptions: { output: { entryFileNames: "main.js" } } },
+      build: {
+        ssr: join(dir, "src/main.ts"),
+        outDir: join(dir, "out"),
+        sourcemap: true,
+        minify: false,
+        rolldownOptions: { output: { entryFileNames: "main.js" } },
+      },
     });
     expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
@@ -438,8 +499,14 @@ describe("TypeScript 7: tsc, then inject-client-transform", () => {
 
   it("usage errors exit 2 with one line", () => {
     const dir = makeTempDir("ts7-usage");
-    expect(run(process.execPath, [built("doors/transform-cli.js")], dir)).toMatchObject({ status: 2, stderr: expect.stringMatching(/^usage: inject-client-transform <outDir>/) });
-    expect(run(process.execPath, [built("doors/transform-cli.js"), "missing"], dir)).toEqual({ status: 2, stdout: "", stderr: "inject-client-transform: missing is not a directory\n" });
+    expect(run(process.execPath, [built("doors/transform-cli.js")], dir)).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^usage: inject-client-transform <outDir>/),
+    });
+    expect(run(process.execPath, [built("doors/transform-cli.js"), "missing"], dir)).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: "inject-client-transform: missing is not a directory\n",
+    });
   });
 });
-

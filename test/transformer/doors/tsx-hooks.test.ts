@@ -29,7 +29,20 @@ function app(): string {
 
 describe("the loaders node was started with", () => {
   it("reads --import, --import=, --loader and --experimental-loader in order, and nothing else", () => {
-    expect(loaderSpecifiers(["--enable-source-maps", "--import", "a", "--import=b", "--require", "c", "--loader", "d", "--experimental-loader=e", "--import"])).toEqual(["a", "b", "d", "e"]);
+    expect(
+      loaderSpecifiers([
+        "--enable-source-maps",
+        "--import",
+        "a",
+        "--import=b",
+        "--require",
+        "c",
+        "--loader",
+        "d",
+        "--experimental-loader=e",
+        "--import",
+      ]),
+    ).toEqual(["a", "b", "d", "e"]);
   });
 });
 
