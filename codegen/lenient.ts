@@ -13,6 +13,8 @@
 //   it are twinned: one with such a property, or one that refers to a twinned schema.
 import ts from "typescript";
 import type { OpenAPI3, OpenAPITSOptions, SchemaObject } from "openapi-typescript";
+import { isHttpMethod } from "./http-methods.js";
+import { decodePointerSegment, encodePointerSegment, resolveLocalPointer } from "./json-pointer.js";
 
 /** Set on a property schema that is optional in requests only because it has a default. */
 export const LENIENT_MARK = "x-inject-client-request-default";
@@ -36,11 +38,11 @@ function isObject(value: unknown): value is Json {
 
 function schemaName(ref: unknown): string | undefined {
   if (typeof ref !== "string" || !ref.startsWith(SCHEMA_PREFIX)) return undefined;
-  return decodeURIComponent(ref.slice(SCHEMA_PREFIX.length)).replace(/~1/g, "/").replace(/~0/g, "~");
+  return decodePointerSegment(ref.slice(SCHEMA_PREFIX.length));
 }
 
 function schemaRef(name: string): string {
-  return SCHEMA_PREFIX + name.replace(/~/g, "~0").replace(/\//g, "~1");
+  return SCHEMA_PREFIX + encodePointerSegment(name);
 }
 
 /** Every `$ref` string under a node (not following them). */
@@ -55,15 +57,6 @@ function collectRefs(node: unknown, into: string[]): void {
   }
 }
 
-function resolveLocal(document: OpenAPI3, ref: string): unknown {
-  let node: unknown = document;
-  for (const raw of ref.replace(/^#\/?/, "").split("/")) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    node = isObject(node) ? node[segment] : undefined;
-  }
-  return node;
-}
-
 /** The closure of refs from some roots: every ref target reached (schemas and other components). */
 function reachable(document: OpenAPI3, roots: unknown[]): Set<string> {
   const seen = new Set<string>();
@@ -73,7 +66,7 @@ function reachable(document: OpenAPI3, roots: unknown[]): Set<string> {
     const ref = queue.pop()!;
     if (seen.has(ref)) continue;
     seen.add(ref);
-    collectRefs(resolveLocal(document, ref), queue);
+    collectRefs(resolveLocalPointer(document, ref), queue);
   }
   return seen;
 }
@@ -141,8 +134,6 @@ function rewriteRefs(node: unknown, replace: (ref: string) => string | undefined
   }
 }
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /** Marks (and where needed twins) the request-side schemas of `document`, in place. */
 export function relaxRequestBodies(document: OpenAPI3): LenientStats {
   const schemas = (document.components?.schemas ?? {}) as Record<string, unknown>;
@@ -151,7 +142,7 @@ export function relaxRequestBodies(document: OpenAPI3): LenientStats {
   for (const item of Object.values(document.paths ?? {})) {
     if (!isObject(item)) continue;
     for (const [key, value] of Object.entries(item)) {
-      if (!METHODS.includes(key) || !isObject(value)) {
+      if (!isHttpMethod(key) || !isObject(value)) {
         otherRoots.push(value);
         continue;
       }
@@ -226,7 +217,7 @@ export function relaxRequestBodies(document: OpenAPI3): LenientStats {
   }
   for (const root of requestRoots) rewriteRefs(root, toTwin);
   for (const ref of reachable(document, requestRoots)) {
-    if (ref.startsWith("#/components/requestBodies/")) rewriteRefs(resolveLocal(document, ref), toTwin);
+    if (ref.startsWith("#/components/requestBodies/")) rewriteRefs(resolveLocalPointer(document, ref), toTwin);
   }
   return { relaxedInPlace, twins: twinNames.size, properties };
 }

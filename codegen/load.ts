@@ -7,6 +7,8 @@ import { bundle, createConfig, lintDocument, parseYaml, Source, type Config, typ
 import type { OpenAPI3 } from "openapi-typescript";
 import { ConfinedResolver } from "./confined-resolver.js";
 import { CodegenError, oneLine } from "./errors.js";
+import { HTTP_METHODS } from "./http-methods.js";
+import { encodePointerSegment, resolveLocalPointer } from "./json-pointer.js";
 import { isUrl, parseSpecUrl, redactUrl, SpecUrlError, type SpecUrl } from "./load-url.js";
 import { fetchWithin, FetchFailure, readFileWithin, type Fetched } from "./read-source.js";
 import { fileRefPolicy, OPT_IN_HINT, urlRefPolicy, type RefPolicy } from "./ref-policy.js";
@@ -27,8 +29,6 @@ export interface LoadOptions {
   /** Tighter (or looser) limits than DEFAULT_SPEC_LIMITS. */
   limits?: Partial<SpecLimits>;
 }
-
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 interface RootSource {
   text: string;
@@ -231,7 +231,7 @@ class ProblemLocator {
       const cached = await this.resolver.cache.get(absoluteRef)?.catch(() => undefined);
       parsed = cached && "parsed" in cached ? cached.parsed : undefined;
     }
-    return resolvePointer(parsed, location.pointer);
+    return resolveLocalPointer(parsed, location.pointer);
   }
 }
 
@@ -285,7 +285,7 @@ function findRefCycle(document: unknown): { chain: string[]; pointer: string } |
       let current: string | undefined = ref;
       while (current !== undefined && !chain.includes(current)) {
         chain.push(current);
-        const target = resolvePointer(document, current) as Record<string, unknown> | undefined;
+        const target = resolveLocalPointer(document, current) as Record<string, unknown> | undefined;
         current = target && typeof target === "object" && typeof target.$ref === "string" && target.$ref.startsWith("#") ? target.$ref : undefined;
       }
       if (current !== undefined) {
@@ -294,34 +294,9 @@ function findRefCycle(document: unknown): { chain: string[]; pointer: string } |
       }
     }
     const entries = Object.entries(node);
-    for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i]![1], `${pointer}/${escapePointer(entries[i]![0])}`]);
+    for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i]![1], `${pointer}/${encodePointerSegment(entries[i]![0])}`]);
   }
   return undefined;
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-function decodePointerSegment(raw: string): string {
-  let segment = raw;
-  try {
-    segment = decodeURIComponent(raw);
-  } catch {
-    // A key such as "100%" is not percent-encoded: keep it as written.
-  }
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-function resolvePointer(document: unknown, ref: string): unknown {
-  if (!ref.startsWith("#")) return undefined;
-  let node: unknown = document;
-  for (const raw of ref.slice(1).split("/").slice(1)) {
-    const segment = decodePointerSegment(raw);
-    if (node === null || typeof node !== "object" || !(segment in node)) return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
 }
 
 /** Redocly reports unresolvable external refs; a local `#/...` that points nowhere is caught here. */
@@ -340,7 +315,7 @@ function findUnresolvedRef(document: OpenAPI3): { ref: string; pointer: string }
     if (typeof ref === "string") refs.add(ref);
     for (const key in node) nodes.push((node as Record<string, unknown>)[key]);
   }
-  if ([...refs].every((ref) => resolvePointer(document, ref) !== undefined)) return undefined;
+  if ([...refs].every((ref) => resolveLocalPointer(document, ref) !== undefined)) return undefined;
   // Slow path: the first unresolved $ref in document order, with its pointer.
   const stack: Array<[unknown, string]> = [[document, "#"]];
   while (stack.length > 0) {
@@ -351,9 +326,9 @@ function findUnresolvedRef(document: OpenAPI3): { ref: string; pointer: string }
       continue;
     }
     const ref = (node as Record<string, unknown>).$ref;
-    if (typeof ref === "string" && resolvePointer(document, ref) === undefined) return { ref, pointer: `${pointer}/$ref` };
+    if (typeof ref === "string" && resolveLocalPointer(document, ref) === undefined) return { ref, pointer: `${pointer}/$ref` };
     const entries = Object.entries(node);
-    for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i]![1], `${pointer}/${escapePointer(entries[i]![0])}`]);
+    for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i]![1], `${pointer}/${encodePointerSegment(entries[i]![0])}`]);
   }
   return undefined;
 }

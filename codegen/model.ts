@@ -12,6 +12,8 @@ import type {
   ResponseObject,
 } from "openapi-typescript";
 import { CodegenError } from "./errors.js";
+import { HTTP_METHODS, type HttpMethod } from "./http-methods.js";
+import { encodePointerSegment, resolveLocalPointer } from "./json-pointer.js";
 import { preferredMediaType } from "./media-types.js";
 import { camelCase, CLASS_MEMBERS, pascalCase, RESERVED_WORDS } from "./names.js";
 import {
@@ -24,9 +26,6 @@ import {
   splitPathKey,
   type OperationWire,
 } from "./wire-model.js";
-
-export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export interface PathParameter {
   /** The name in the spec and in `paths[...]["parameters"]["path"]`. */
@@ -95,11 +94,7 @@ export function deref<T>(document: OpenAPI3, value: T | ReferenceObject, seen = 
     const ref = current.$ref;
     if (seen.has(ref)) throw new CodegenError(`circular $ref "${ref}"`, ref);
     seen.add(ref);
-    let node: unknown = document;
-    for (const raw of ref.replace(/^#\/?/, "").split("/")) {
-      const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-      node = (node as Record<string, unknown> | undefined)?.[segment];
-    }
+    const node = resolveLocalPointer(document, ref);
     if (node === undefined) throw new CodegenError(`cannot resolve $ref "${ref}"`, ref);
     current = node;
   }
@@ -232,7 +227,7 @@ function placeholders(path: string): string[] {
 }
 
 function operationPointer(path: string, method: string): string {
-  return `#/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}/${method}`;
+  return `#/paths/${encodePointerSegment(path)}/${method}`;
 }
 
 /**

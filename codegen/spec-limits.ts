@@ -2,6 +2,7 @@
 // A load shares one budget between the spec and every document it refers to, so that many small
 // files cannot add up to what one large file may not be.
 import { CodegenError } from "./errors.js";
+import { encodePointerSegment } from "./json-pointer.js";
 
 export interface SpecLimits {
   /** Bytes read: the spec and every file or URL it refers to, together. */
@@ -141,7 +142,7 @@ function measure(document: unknown, maxValues: number, maxDepth: number): Measur
   let aliased = false;
   const stack: Frame[] = [];
   const pointer = (extra: string[] = []) =>
-    `#${[...stack.slice(1).map((frame) => frame.key), ...extra].map((key) => `/${escapePointer(key)}`).join("")}`;
+    `#${[...stack.slice(1).map((frame) => frame.key), ...extra].map((key) => `/${encodePointerSegment(key)}`).join("")}`;
   const enter = (node: object, key: string) => {
     open.add(node);
     stack.push({ node, key, keys: Object.keys(node), next: 0, values: 1, height: 1 });
@@ -196,8 +197,4 @@ function deepestPath(node: object, sizes: Map<object, Size>, levelsLeft: number)
     levelsLeft -= 1;
   }
   return keys;
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }

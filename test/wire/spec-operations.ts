@@ -4,8 +4,10 @@
 // validator for every media type and never has to route (path keys with `#`/`?`, or two keys that are one
 // template, would confuse its router). Routing and style decoding are ours (route.ts, decode-*.ts).
 
-export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-export type Method = (typeof HTTP_METHODS)[number];
+import { HTTP_METHODS, type HttpMethod } from "../../codegen/http-methods.js";
+
+export { HTTP_METHODS };
+export type Method = HttpMethod;
 
 export type JsonObject = Record<string, unknown>;
 
