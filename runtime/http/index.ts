@@ -2,12 +2,13 @@ export { OpenAPIClient, type CallInput, type CallOptions, type ClientSettings, t
 export { defineOperations } from "./define-operations.js";
 export type { Operation, OperationWire, ParameterWire, PropertyEncoding, StreamedResponse, StreamingMethods } from "./operation.js";
 export * from "./types.js";
-export { settingsFromEnv, ClientSettingsError, PREFECT_API_VERSION, DEFAULT_RETRY_CODES } from "./settings.js";
+export { ClientSettingsError, PREFECT_API_VERSION, DEFAULT_RETRY_CODES } from "./settings.js";
+export { settingsFromEnv, type SettingsFromEnvOptions } from "./settings-from-env.js";
 export { HTTPRequestError, HTTPTimeoutError, ResponseTooLargeError, HTTPRedirectError, InvalidResponseBodyError } from "./errors.js";
 export type { HTTPRequestErrorInit } from "./errors.js";
 export { PreparedRequest } from "./prepared-request.js";
 export { RequestParameterError } from "./wire/parameters.js";
 export { RequestBodyError } from "./wire/body.js";
-export { PREFECT_CLOUD_API_URL, type ClientLogger, type SettingsFromEnvOptions } from "./settings.js";
+export { PREFECT_CLOUD_API_URL, type ClientLogger } from "./settings.js";
 export { ServerVersionError, PREFECT_SERVER_MAJOR } from "./version-check.js";
 export type { RetryEvent } from "../events.js";
