@@ -4,7 +4,7 @@ import { fileScope, keyFromAnnotation, type FileScope } from "./client-key.js";
 import { diagnosticAt, InjectClientDiagnostic } from "./diagnostics.js";
 import { misuse } from "./messages.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
-import { judgeSubject, type SubjectShape } from "./rules.js";
+import { decideKey, judgeSubject, type SubjectShape } from "./rules.js";
 import { RUNTIME_MODULE, tagOffsets, taggedCommentBefore } from "./tag.js";
 
 /** A function the transformer rewrites. */
@@ -248,26 +248,21 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     analysis.targets.set(subject, binding);
   }
 
-  /**
-   * The class the client is resolved by: `injected(Key)`'s argument, else the class the annotation
-   * names. A keyless `injected()` with no class to name is an error; the other forms then resolve
-   * unkeyed, as the runtime wrapper does without `{ key }`.
-   */
+  /** Sets the binding's key by the shared rule (../rules.ts `decideKey`); false after reporting why it cannot. */
   function resolveKey(binding: ClientBinding, name: string): boolean {
     const placeholder = binding.placeholder;
-    if (placeholder && placeholder.arguments.length === 1) {
-      binding.key = { kind: "argument", expression: placeholder.arguments[0]! };
-      return true;
+    const argument = placeholder?.arguments.length === 1 ? { kind: "argument" as const, expression: placeholder.arguments[0]! } : undefined;
+    const decision = decideKey(
+      placeholder && { argument },
+      () => keyFromAnnotation(tsInstance, sourceFile, (scope ??= fileScope(tsInstance, sourceFile)), binding, options.checker),
+      name,
+    );
+    if (!decision.ok) {
+      report(placeholder!, decision.code, decision.message);
+      return false;
     }
-    scope ??= fileScope(tsInstance, sourceFile);
-    const lookup = keyFromAnnotation(tsInstance, sourceFile, scope, binding, options.checker);
-    if (lookup.found) {
-      binding.key = lookup.key;
-      return true;
-    }
-    if (!placeholder) return true;
-    report(placeholder, InjectClientDiagnostic.ClientClassUnknown, misuse.clientClassUnknown(name, lookup.reason));
-    return false;
+    if (decision.key) binding.key = decision.key;
+    return true;
   }
 
   function claimTag(node: ts.Node): void {

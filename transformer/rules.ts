@@ -85,3 +85,23 @@ export function judgeSubject<Node>(subject: SubjectShape<Node>): SubjectVerdict<
     }
   }
 }
+
+/** The class named by a client's annotation, or why none is. */
+export type KeyLookup<Key> = { found: true; key: Key } | { found: false; reason: string };
+
+export type KeyDecision<Key> =
+  /** `key` undefined: resolve unkeyed. */
+  { ok: true; key: Key | undefined } | { ok: false; code: InjectClientDiagnosticCode; message: string };
+
+/**
+ * The class the client is resolved by: `injected(Key)`'s argument, else the class the annotation names
+ * (`lookUp` runs only then). A keyless `injected()` with no class to name is an error; the other forms
+ * then resolve unkeyed, as the runtime wrapper does without `{ key }`.
+ */
+export function decideKey<Key>(placeholder: { argument: Key | undefined } | undefined, lookUp: () => KeyLookup<Key>, name: string): KeyDecision<Key> {
+  if (placeholder?.argument !== undefined) return { ok: true, key: placeholder.argument };
+  const lookup = lookUp();
+  if (lookup.found) return { ok: true, key: lookup.key };
+  if (!placeholder) return { ok: true, key: undefined };
+  return { ok: false, code: InjectClientDiagnostic.ClientClassUnknown, message: misuse.clientClassUnknown(name, lookup.reason) };
+}

@@ -7,9 +7,9 @@ import { InjectClientDiagnostic, type InjectClientDiagnosticCode } from "../diag
 import { misuse } from "../messages.js";
 import { hasTagLine, RUNTIME_MODULE } from "../tag.js";
 import { forEachChild, isFunctionLike, skipWrappers, staticName, type AstNode, type ParsedFile } from "./ast.js";
-import { fileScope, keyFromAnnotation, type ClientKey, type FileScope } from "./keys.js";
+import { fileScope, keyFromAnnotation, type ClientKey, type FileScope, type KeyLookup } from "./keys.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
-import { judgeSubject, type SubjectShape } from "../rules.js";
+import { decideKey, judgeSubject, type SubjectShape } from "../rules.js";
 
 /** A function to rewrite: its parameters and body are those of `fn` (a method's value, for methods). */
 export interface Target {
@@ -343,24 +343,22 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
   function resolveKey(binding: ClientBinding, name: string): boolean {
     const placeholder = binding.placeholder;
     const index = resolved++;
-    if (placeholder && placeholder.arguments.length === 1) {
-      binding.key = { kind: "argument", expression: placeholder.arguments[0] as AstNode };
-      return true;
+    const argument = placeholder?.arguments.length === 1 ? { kind: "argument" as const, expression: placeholder.arguments[0] as AstNode } : undefined;
+    const decision = decideKey(placeholder && { argument }, () => givenOrAnnotatedKey(binding, index), name);
+    if (!decision.ok) {
+      report(placeholder!, decision.code, decision.message);
+      return false;
     }
+    if (decision.key) binding.key = decision.key;
+    return true;
+  }
+
+  /** The key the post-emit door recorded for this function (its TypeScript source had the annotation), else the annotation's. */
+  function givenOrAnnotatedKey(binding: ClientBinding, index: number): KeyLookup {
     const given = options.keyFor?.(index);
-    if (given && given.kind !== "argument") {
-      binding.key = given.kind === "import" ? { ...given, declaration: undefined } : given;
-      return true;
-    }
+    if (given && given.kind !== "argument") return { found: true, key: given.kind === "import" ? { ...given, declaration: undefined } : given };
     scope ??= fileScope(parsed.program);
-    const lookup = keyFromAnnotation(code, scope, binding);
-    if (lookup.found) {
-      binding.key = lookup.key;
-      return true;
-    }
-    if (!placeholder) return true;
-    report(placeholder, InjectClientDiagnostic.ClientClassUnknown, misuse.clientClassUnknown(name, lookup.reason));
-    return false;
+    return keyFromAnnotation(code, scope, binding);
   }
 
   function visit(node: AstNode, parent: AstNode | undefined): void {
