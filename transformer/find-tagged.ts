@@ -164,6 +164,50 @@ function hasModifier(tsInstance: TypeScriptApi, node: ts.Node, kind: ts.SyntaxKi
   return (tsInstance.canHaveModifiers(node) && tsInstance.getModifiers(node)?.some((m) => m.kind === kind)) ?? false;
 }
 
+/** What the tag sits on, in the shared rule's terms (./rules.ts); `excuseClientInitializer` finds the client binding and excuses its `injected()`. */
+function shapeOf(
+  tsInstance: TypeScriptApi,
+  sourceFile: ts.SourceFile,
+  subject: ts.Node,
+  excuseClientInitializer: (fn: ts.SignatureDeclaration) => ClientBinding | undefined,
+): { shape: SubjectShape<ts.Node>; binding?: ClientBinding } {
+  if (tsInstance.isConstructorDeclaration(subject)) {
+    excuseClientInitializer(subject);
+    return { shape: { kind: "constructor", name: functionName(tsInstance, subject) } };
+  }
+  if (tsInstance.isGetAccessorDeclaration(subject) || tsInstance.isSetAccessorDeclaration(subject)) {
+    excuseClientInitializer(subject);
+    return { shape: { kind: tsInstance.isGetAccessorDeclaration(subject) ? "get" : "set", name: functionName(tsInstance, subject) } };
+  }
+  if (
+    tsInstance.isMethodSignature(subject) ||
+    tsInstance.isCallSignatureDeclaration(subject) ||
+    ((tsInstance.isFunctionDeclaration(subject) || tsInstance.isMethodDeclaration(subject)) && !subject.body)
+  ) {
+    excuseClientInitializer(subject);
+    return { shape: { kind: "bodiless", name: functionName(tsInstance, subject) } };
+  }
+  if (
+    !tsInstance.isFunctionDeclaration(subject) &&
+    !tsInstance.isFunctionExpression(subject) &&
+    !tsInstance.isArrowFunction(subject) &&
+    !tsInstance.isMethodDeclaration(subject)
+  ) {
+    return { shape: { kind: "other", described: describe(tsInstance, subject, sourceFile) } };
+  }
+  const binding = excuseClientInitializer(subject);
+  return {
+    shape: {
+      kind: "function",
+      name: functionName(tsInstance, subject),
+      async: hasModifier(tsInstance, subject, tsInstance.SyntaxKind.AsyncKeyword),
+      generator: subject.asteriskToken !== undefined,
+      client: binding ? { found: true } : locateClient(tsInstance, subject.parameters),
+    },
+    binding,
+  };
+}
+
 /**
  * Finds the tagged functions of a file and every misuse, without changing anything: the first
  * half of the transform, kept apart so the rewrite only ever sees valid targets.
@@ -197,48 +241,9 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     return search.binding;
   }
 
-  /** What the tag sits on, in the shared rule's terms (../rules.ts); the client's initializer excused on the way. */
-  function shapeOf(subject: ts.Node): { shape: SubjectShape<ts.Node>; binding?: ClientBinding } {
-    if (tsInstance.isConstructorDeclaration(subject)) {
-      excuseClientInitializer(subject);
-      return { shape: { kind: "constructor", name: functionName(tsInstance, subject) } };
-    }
-    if (tsInstance.isGetAccessorDeclaration(subject) || tsInstance.isSetAccessorDeclaration(subject)) {
-      excuseClientInitializer(subject);
-      return { shape: { kind: tsInstance.isGetAccessorDeclaration(subject) ? "get" : "set", name: functionName(tsInstance, subject) } };
-    }
-    if (
-      tsInstance.isMethodSignature(subject) ||
-      tsInstance.isCallSignatureDeclaration(subject) ||
-      ((tsInstance.isFunctionDeclaration(subject) || tsInstance.isMethodDeclaration(subject)) && !subject.body)
-    ) {
-      excuseClientInitializer(subject);
-      return { shape: { kind: "bodiless", name: functionName(tsInstance, subject) } };
-    }
-    if (
-      !tsInstance.isFunctionDeclaration(subject) &&
-      !tsInstance.isFunctionExpression(subject) &&
-      !tsInstance.isArrowFunction(subject) &&
-      !tsInstance.isMethodDeclaration(subject)
-    ) {
-      return { shape: { kind: "other", described: describe(tsInstance, subject, sourceFile) } };
-    }
-    const binding = excuseClientInitializer(subject);
-    return {
-      shape: {
-        kind: "function",
-        name: functionName(tsInstance, subject),
-        async: hasModifier(tsInstance, subject, tsInstance.SyntaxKind.AsyncKeyword),
-        generator: subject.asteriskToken !== undefined,
-        client: binding ? { found: true } : locateClient(tsInstance, subject.parameters),
-      },
-      binding,
-    };
-  }
-
   function checkSubject(subject: ts.Node, tagNode: ts.Node): void {
     const where = subject === tagNode ? subject : tagNode;
-    const { shape, binding } = shapeOf(subject);
+    const { shape, binding } = shapeOf(tsInstance, sourceFile, subject, excuseClientInitializer);
     const verdict = judgeSubject(shape);
     if (!verdict.rewrite) {
       report(verdict.node ?? where, verdict.code, verdict.message);
@@ -308,10 +313,25 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
 
   visit(sourceFile);
 
-  // A runtime import whose `injected` (or namespace) was used only by placeholders the rewrite removes
-  // is rebuilt without it. Counting by name is conservative: a shadowing local keeps a binding.
+  analysis.rebuiltImports = importsToRebuild(tsInstance, imports, analysis.targets, references, options);
+  return analysis;
+}
+
+/**
+ * A runtime import whose `injected` (or namespace) was used only by placeholders the rewrite removes is
+ * rebuilt without it, keeping the bindings still used as values. Counting by name is conservative: a
+ * shadowing local keeps a binding.
+ */
+function importsToRebuild(
+  tsInstance: TypeScriptApi,
+  imports: RuntimeImports,
+  targets: Analysis["targets"],
+  references: ReadonlyMap<string, number>,
+  options: AnalysisOptions,
+): Analysis["rebuiltImports"] {
+  const rebuilt: Analysis["rebuiltImports"] = new Map();
   const removed = new Map<string, number>();
-  for (const binding of analysis.targets.values()) {
+  for (const binding of targets.values()) {
     const name = binding.placeholder && placeholderName(tsInstance, binding.placeholder);
     if (name && imports.bindings.has(name)) removed.set(name, (removed.get(name) ?? 0) + 1);
   }
@@ -325,20 +345,13 @@ export function findTaggedFunctions(tsInstance: TypeScriptApi, sourceFile: ts.So
     for (const [name, binding] of bindings) {
       if (tsInstance.isImportSpecifier(binding) && binding.isTypeOnly) continue;
       if (valueUses(name) <= 0 && !(options.verbatimModuleSyntax && !imports.injectedNames.has(name) && !imports.namespaces.has(name))) continue;
-      if (
-        options.checker &&
-        hasNoValue(
-          tsInstance,
-          options.checker,
-          tsInstance.isNamespaceImport(binding) ? binding.name : tsInstance.isImportSpecifier(binding) ? binding.name : binding,
-        )
-      )
-        continue;
+      const local = tsInstance.isNamespaceImport(binding) ? binding.name : tsInstance.isImportSpecifier(binding) ? binding.name : binding;
+      if (options.checker && hasNoValue(tsInstance, options.checker, local)) continue;
       kept.add(binding);
     }
-    analysis.rebuiltImports.set(declaration, kept);
+    rebuilt.set(declaration, kept);
   }
-  return analysis;
+  return rebuilt;
 }
 
 /** An imported name that is only a type (an interface, a type alias): it does not exist at run time. */
