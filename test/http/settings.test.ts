@@ -1,9 +1,12 @@
 // settingsFromEnv, setting validation, the static headers and the retry delay rules (no network).
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { staticHeaders } from "../../runtime/http/headers.js";
 import { ClientSettingsError, settingsFromEnv } from "../../runtime/http/index.js";
 import { classifyNetworkError, parseRetryAfter, retryDelayMs } from "../../runtime/http/retry.js";
 import { TestClient } from "./test-client.js";
+
+const runtimeVersion = (JSON.parse(readFileSync(new URL("../../runtime/package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const URL_ONLY = { PREFECT_API_URL: "http://127.0.0.1:4200/api" };
 
@@ -92,7 +95,7 @@ describe("staticHeaders", () => {
     );
     expect(headers).toEqual({
       "X-PREFECT-API-VERSION": "0.8.4",
-      "User-Agent": "inject-client/0.1.0 (API 0.8.4)",
+      "User-Agent": `inject-client/${runtimeVersion} (API 0.8.4)`,
       authorization: "Custom x",
       "X-A": "1",
     });

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
+/** The packages are released together at one version (test/package/versions.test.ts): the tarballs carry it in their names. */
+const packageVersion = (JSON.parse(readFileSync(join(repo, "runtime/package.json"), "utf8")) as { version: string }).version;
 const PREFECT_SPEC = join(repo, "../shared/openapi/prefect-v3.json");
 const STRICT = { exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true };
 const COMMON = { target: "ES2022", lib: ["ES2022", "ESNext.Disposable"], types: ["node"], strict: true, skipLibCheck: true, noEmit: true, ...STRICT };
@@ -89,7 +91,7 @@ beforeAll(() => {
   const listed = execFileSync(process.execPath, [join(repo, ".ci/pack.mjs"), packs], { encoding: "utf8" })
     .trim()
     .split("\n");
-  const find = (name: string) => listed.find((file) => file.endsWith(`/${name}-0.1.0.tgz`))!;
+  const find = (name: string) => listed.find((file) => file.endsWith(`/${name}-${packageVersion}.tgz`))!;
   tarballs = { runtime: find("inject-client"), codegen: find("inject-client-codegen"), transformer: find("inject-client-transformer") };
   expect(Object.values(tarballs).every(Boolean), listed.join("\n")).toBe(true);
 }, 120_000);
