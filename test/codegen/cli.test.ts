@@ -1,52 +1,27 @@
 // The CLI as a user runs it: bad input (one clear line, exit 1, previous output untouched), usage mistakes
 // (exit 2), a URL with credentials never echoed, the config with several specs, and --check. What each bad
 // input is refused with, and determinism, are tested in process (generate.test.ts).
-import { createServer, type Server } from "node:http";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateInto, REPO, runCli, snapshot, SPECS, tempDir, removeTempDirs } from "./support.js";
+import { badInputs, generateInto, REPO, runCli, serveSpecs, snapshot, SPECS, tempDir, removeTempDirs, type SpecServer } from "./support.js";
 
 afterAll(removeTempDirs);
 
 const PETSTORE = path.join(SPECS, "petstore.yaml");
-let server: Server;
-let baseUrl: string;
-let closedPortUrl: string;
+let specs: SpecServer;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    if (url.pathname === "/api/openapi.json" || url.pathname === "/openapi.yaml") {
-      response.writeHead(200, { "content-type": "application/yaml" }).end(readFileSync(PETSTORE));
-    } else {
-      response.writeHead(404).end("not found");
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // A port nothing listens on: open a server, note its port, close it.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  closedPortUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/openapi.json`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  specs = await serveSpecs();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await specs.close();
 });
 
 describe.concurrent("bad input", () => {
   // A file and a URL: the command's reporting is the same for every refusal generate.test.ts lists.
-  const cases: Array<{ what: string; input: () => string; message: RegExp }> = [
-    { what: "invalid JSON", input: () => path.join(SPECS, "invalid-json.json"), message: /^invalid JSON: .+ \(at .*invalid-json\.json:4:\d+\)$/ },
-    {
-      what: "an unreachable URL",
-      input: () => closedPortUrl,
-      message: /^cannot reach the spec URL: ECONNREFUSED\. .+ \(at http:\/\/127\.0\.0\.1:\d+\/openapi\.json\)$/,
-    },
-  ];
+  const cases = badInputs(() => specs).filter(({ what }) => what === "invalid JSON" || what === "an unreachable URL");
 
   let out: string;
   let before: ReturnType<typeof snapshot>;
@@ -100,16 +75,16 @@ describe.concurrent("bad input", () => {
 describe("a spec URL with credentials and a query", () => {
   it("is read, and neither printed nor written: the output names the URL without them", async () => {
     const out = path.join(tempDir("url"), "client");
-    const url = `${baseUrl.replace("http://", "http://user:s3cret@")}/openapi.yaml?token=abc`;
+    const url = `${specs.baseUrl.replace("http://", "http://user:s3cret@")}/openapi.yaml?token=abc`;
     const result = await runCli(["generate", "--input", url, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`${baseUrl}/openapi.yaml: PetStoreClient (7 operations, profile generic) -> ${out} written`);
+    expect(result.stdout).toContain(`${specs.baseUrl}/openapi.yaml: PetStoreClient (7 operations, profile generic) -> ${out} written`);
     expect(result.stdout).not.toContain("s3cret");
     expect(result.stdout).not.toContain("token=abc");
     // The header quotes the command that regenerates the client: the URL in it is redacted too.
     const header = readFileSync(path.join(out, "index.ts"), "utf8").split("\n").slice(0, 2).join("\n");
-    expect(header).toContain(`from ${baseUrl}/openapi.yaml (`);
+    expect(header).toContain(`from ${specs.baseUrl}/openapi.yaml (`);
     expect(header).not.toContain("s3cret");
     expect(header).not.toContain("token=abc");
   });
@@ -195,7 +170,7 @@ describe("config with several specs, and --check", () => {
   });
 
   it("takes the first input candidate whose variables are set (a URL, as $PREFECT_API_URL/openapi.json)", async () => {
-    const result = await runCli(["generate", "--check"], { cwd: project, env: { PETS_URL: `${baseUrl}/openapi.yaml` } });
+    const result = await runCli(["generate", "--check"], { cwd: project, env: { PETS_URL: `${specs.baseUrl}/openapi.yaml` } });
     // Same spec, other source: the header names the source, so the output is stale.
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("pets: stale (");

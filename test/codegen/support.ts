@@ -3,6 +3,8 @@
 // repo) and openapi-fetch.
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GeneratedClient, GenerateOptions } from "../../codegen/generate.js";
@@ -133,4 +135,83 @@ export function lineOf(file: string, marker: string): number {
   const index = lines.findIndex((line) => line.includes(marker));
   if (index < 0) throw new Error(`${marker} not found in ${file}`);
   return index + 1;
+}
+
+export interface SpecServer {
+  /** Serves petstore.yaml at /openapi.yaml and /api/openapi.json; anything else is a 404. */
+  baseUrl: string;
+  /** A URL on a port nothing listens on. */
+  closedPortUrl: string;
+  close(): Promise<void>;
+}
+
+export async function serveSpecs(): Promise<SpecServer> {
+  const petstore = readFileSync(path.join(SPECS, "petstore.yaml"));
+  const server = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    if (pathname === "/api/openapi.json" || pathname === "/openapi.yaml")
+      response.writeHead(200, { "content-type": "application/yaml" }).end(petstore);
+    else response.writeHead(404).end("not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A port nothing listens on: open a server, note its port, close it.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const closedPortUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/openapi.json`;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return { baseUrl, closedPortUrl, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export interface BadInput {
+  what: string;
+  input: () => string;
+  /** The line generateClient's CodegenError describes (and the CLI prints after `inject-client: error: `). */
+  message: RegExp;
+}
+
+/** Every bad input and what it is refused with: generate.test.ts runs all in process, cli.test.ts a file and a URL through the command. */
+export function badInputs(specs: () => SpecServer): BadInput[] {
+  return [
+    { what: "a missing file", input: () => path.join(SPECS, "nope.json"), message: /^cannot read the spec: no such file \(at .*nope\.json\)$/ },
+    { what: "a directory", input: () => SPECS, message: /^cannot read the spec: it is a directory, not a file \(at .*specs\)$/ },
+    { what: "invalid JSON", input: () => path.join(SPECS, "invalid-json.json"), message: /^invalid JSON: .+ \(at .*invalid-json\.json:4:\d+\)$/ },
+    {
+      what: "invalid YAML",
+      input: () => path.join(SPECS, "invalid-yaml.yaml"),
+      message: /^invalid YAML: bad indentation .+ \(at .*invalid-yaml\.yaml:4:\d+\)$/,
+    },
+    {
+      what: "an unresolvable local $ref",
+      input: () => path.join(SPECS, "bad-ref.json"),
+      message:
+        /^Can.t resolve \$ref "#\/components\/schemas\/Missing" \(at .*bad-ref\.json#\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema\)$/,
+    },
+    {
+      what: "an unresolvable external $ref",
+      input: () => path.join(SPECS, "bad-external-ref.yaml"),
+      message: /^Can.t resolve \$ref "\.\/does-not-exist\.yaml#\/Thing".*does-not-exist\.yaml.* \(at .*bad-external-ref\.yaml#\/paths\/.+\)$/,
+    },
+    {
+      what: "Swagger 2.0",
+      input: () => path.join(SPECS, "swagger2.json"),
+      message:
+        /^Swagger 2\.0 is not supported: only OpenAPI 3\.0 and 3\.1 are\. Convert the spec first, e\.g\. .*swagger2openapi.* \(at .*swagger2\.json\)$/,
+    },
+    {
+      what: "a spec with no operations",
+      input: () => path.join(SPECS, "no-operations.json"),
+      message: /^the spec has no operations: .+ \(at .*no-operations\.json\)$/,
+    },
+    {
+      what: "an unreachable URL",
+      input: () => specs().closedPortUrl,
+      message: /^cannot reach the spec URL: ECONNREFUSED\. .+ \(at http:\/\/127\.0\.0\.1:\d+\/openapi\.json\)$/,
+    },
+    {
+      what: "a URL that answers 404",
+      input: () => `${specs().baseUrl}/missing.json`,
+      message: /^the spec URL answered HTTP 404 Not Found \(at http:\/\/127\.0\.0\.1:\d+\/missing\.json\)$/,
+    },
+  ];
 }
