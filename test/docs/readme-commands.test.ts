@@ -42,6 +42,10 @@ const runners: { command: RegExp; file: string; evidence: string }[] = [
   { command: /^npm run (build && npm run )?corpus( -- --spec .*)?$/, file: "test/docs/readme-commands.test.ts", evidence: "corpus -- --spec" },
   { command: /^npm run corpus -- --sample/, file: "test/corpus/tools.test.ts", evidence: "sample" },
   { command: /^npm run build$/, file: "package.json", evidence: '"pretest": "npm run build"' },
+  { command: /^npm run lint$/, file: "test/habits/static-checks.test.ts", evidence: 'run("lint")' },
+  { command: /^npm run typecheck$/, file: "test/habits/static-checks.test.ts", evidence: 'run("typecheck")' },
+  // `format` writes; what `npm test` runs is its check, on the same files (.oxfmtrc.json).
+  { command: /^npm run format$/, file: "test/habits/static-checks.test.ts", evidence: 'run("format:check")' },
   // `npm test` runs both tiers (.ci/run); each script is that run narrowed to one Vitest project.
   { command: /^npm run test:unit$/, file: "package.json", evidence: '"test:unit": "node .ci/test.mjs --project unit"' },
   { command: /^npm run test:e2e$/, file: "package.json", evidence: '"test:e2e": "node .ci/test.mjs --project e2e"' },
