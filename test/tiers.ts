@@ -28,6 +28,7 @@ export const E2E_FILES = [
   "test/resolution/two-clients.test.ts",
   "test/transformer/diagnostics.test.ts",
   "test/transformer/differential.test.ts",
+  "test/transformer/doors/bun.test.ts",
   "test/transformer/doors/doors.test.ts",
   "test/transformer/e2e.test.ts",
   "test/transformer/import-shapes.test.ts",

@@ -1,7 +1,8 @@
 // Retries of a refused or failed connect, under the request's own retries: Prefect's get_client() builds
 // httpx's transport with retries=3, which httpcore spends on connect errors only, waiting 0, 0.5 and 1 s
 // (so a server still starting gets ~1.5 s). Done in the connector, so it costs nothing once connected.
-import { buildConnector } from "undici";
+// "undici/index.js", not "undici": Bun answers the bare name with its own module, which lacks Agent.request (connection-pool.ts).
+import { buildConnector } from "undici/index.js";
 import { CONNECT_CODES } from "./retry.js";
 
 export interface ConnectRetryNotice {

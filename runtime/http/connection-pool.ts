@@ -1,7 +1,10 @@
 // A client's connections: one undici Agent (a Pool per origin under it) with the client's timeouts,
 // limits, TLS and HTTP/2 options, behind HTTP(S)_PROXY when the environment names one (proxy.ts), and
 // a close that is graceful for a moment and then forceful, whatever the server does.
-import { Agent, buildConnector, EnvHttpProxyAgent, Pool, type Dispatcher } from "undici";
+// The package by its file, not its bare name: Bun answers `import "undici"` with a built-in module of its own that
+// has no `Agent.prototype.request`, which the transport sends every request with; the file is the real undici on
+// Node and Bun alike (undici has no "exports" map, so the path is part of its public surface).
+import { Agent, buildConnector, EnvHttpProxyAgent, Pool, type Dispatcher } from "undici/index.js";
 import { ClientClosedError } from "../errors.js";
 import { retryingConnector, type ConnectRetryNotice } from "./connect-retry.js";
 import type { ResolvedSettings } from "./settings.js";
