@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { firstErrorLine } from "../../../bench/matrix/cells.js";
 import { packTarballs, scratchProject, sh } from "../../../bench/lib/install.js";
+import { expectEveryForm } from "../support/e2e-forms.js";
 import { FIXTURES } from "../support/project.js";
 
 const BUN = "bun@1.4.5";
@@ -70,66 +71,12 @@ function run(command: string, args: string[], cwd: string): { status: number | n
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-interface FormResult {
-  otherSkipped: boolean;
-  fnName: string;
-  fnLength: number;
-  passedUsed: boolean;
-  passedLifecycle: [number, number];
-  stack: [string, string];
-  factoryLifecycle: Array<[number, number]>;
-}
-
-/** Each form's fn.name, fn.length, and its frame's name under Node (V8) and under Bun (JavaScriptCore). */
-const FORMS: Record<string, [name: string, length: number, v8: RegExp, jsc: RegExp]> = {
-  declared: ["declared", 0, /^at declared /, /^at declared /],
-  defaultExported: ["defaultExported", 0, /^at defaultExported /, /^at defaultExported /],
-  notExported: ["callsNotExported", 1, /^at notExported /, /^at notExported /],
-  // JavaScriptCore calls an async arrow function that awaits `<anonymous>` (shown by the untagged control below),
-  // and the rewritten one awaits its client's open(); it names methods without their class.
-  arrow: ["arrow", 0, /^at arrow /, /^at <anonymous> /],
-  named: ["named", 0, /^at named /, /^at named /],
-  method: ["method", 0, /^at Service\.method /, /^at method /],
-  staticMethod: ["staticMethod", 0, /^at (Function|Service)\.staticMethod /, /^at staticMethod /],
-  literalMethod: ["literalMethod", 0, /^at Object\.literalMethod /, /^at literalMethod /],
-  outer: ["outer", 0, /^at outer /, /^at outer /],
-  inner: ["outer", 0, /^at inner /, /^at <anonymous> /],
-};
-
-/** The e2e program's JSON, form by form, as test/transformer/doors checks every other door; frames at forms.ts's marked lines. */
-function expectEveryForm(output: string, engine: "v8" | "jsc"): void {
-  const results = JSON.parse(output) as Record<string, FormResult>;
-  expect(Object.keys(results).sort()).toEqual(Object.keys(FORMS).sort());
-  const source = join(app, "src/forms.ts");
-  const lines = readFileSync(source, "utf8").split("\n");
-  for (const [form, [name, length, v8, jsc]] of Object.entries(FORMS)) {
-    const result = results[form]!;
-    expect([form, result.fnName, result.fnLength]).toEqual([form, name, length]);
-    expect([form, result.passedUsed, result.passedLifecycle]).toEqual([form, form !== "inner", [0, 0]]);
-    expect([form, result.otherSkipped]).toEqual([form, true]);
-    const nested = form === "outer" || form === "inner";
-    expect([form, result.factoryLifecycle]).toEqual([
-      form,
-      nested
-        ? [
-            [1, 1],
-            [1, 1],
-          ]
-        : [[1, 1]],
-    ]);
-    const top = result.stack[0].trim();
-    expect([form, top]).toEqual([form, expect.stringMatching(engine === "v8" ? v8 : jsc)]);
-    const line = lines.findIndex((text) => text.includes(`// stack: ${form}`)) + 1;
-    expect([form, top]).toEqual([form, expect.stringContaining(`${source}:${line}:`)]);
-  }
-}
-
 describe("bun run with the bunfig.toml preload", () => {
   it("runs every tagged form of the e2e fixture", () => {
     const result = run(bun, ["run", "src/main.ts"], app);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expectEveryForm(result.stdout, "jsc");
+    expectEveryForm(result.stdout, { sourceDir: join(app, "src"), engine: "jsc" });
   });
 
   it("JavaScriptCore's own frame names: an untagged method and an awaiting async arrow, with no preload", () => {
@@ -392,7 +339,7 @@ console.log(JSON.stringify({ success: output.success, logs: output.logs.map((log
     expect(readFileSync(join(app, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], app);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, "v8");
+    expectEveryForm(result.stdout, { sourceDir: join(app, "src") });
   });
 
   it("type-checks against Bun's own types (@types/bun 1.4.5): injectClient() in Bun.build and Bun.plugin, the default export", () => {

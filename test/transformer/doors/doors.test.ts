@@ -12,20 +12,25 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packTarballs, scratchProject, sh } from "../../../bench/lib/install.js";
+import { expectEveryForm, FORMS } from "../support/e2e-forms.js";
 import { FIXTURES, makeTempDir, REPO, removeTempDirs } from "../support/project.js";
 
 afterAll(removeTempDirs);
 
-/** The transformer's built file (its package's dist, or the root build before the packages split). */
-function built(path: string): string {
-  const candidates = [join(REPO, "transformer/dist", path), join(REPO, "dist/transformer", path)];
-  const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new Error(`run the build first: none of ${candidates.join(", ")}`);
-  return found;
-}
+/** The packed tarballs installed once into a scratch project: what a user's project has, never the repo's own files. */
+let installed: string;
 
-/** The runtime package users install as `inject-client`. */
-const RUNTIME = existsSync(join(REPO, "runtime/package.json")) ? join(REPO, "runtime") : REPO;
+beforeAll(async () => {
+  installed = scratchProject(join(makeTempDir("doors-install"), "installed"));
+  const tarballs = packTarballs(join(installed, "..", "packs"));
+  await sh(`npm install --no-audit --no-fund ${tarballs.runtime} ${tarballs.transformer}`, installed, { timeoutMs: 240_000 });
+}, 300_000);
+
+/** A file of the installed @inject-client/transformer package. */
+function built(path: string): string {
+  return join(installed, "node_modules/@inject-client/transformer/dist", path);
+}
 
 /** A tool from npm kept in a cache outside the repo (installed once, then reused). */
 function cachedTool(name: string, spec: string, bin: string): string {
@@ -53,64 +58,9 @@ function e2eProject(name: string, options: { erasable?: boolean; tsExtensions?: 
   }
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
-  symlinkSync(RUNTIME, join(dir, "node_modules/inject-client"), "dir");
+  symlinkSync(join(installed, "node_modules/inject-client"), join(dir, "node_modules/inject-client"), "dir");
   symlinkSync(join(REPO, "node_modules/@types/node"), join(dir, "node_modules/@types/node"), "dir");
   return dir;
-}
-
-interface FormResult {
-  otherSkipped: boolean;
-  fnName: string;
-  fnLength: number;
-  passedUsed: boolean;
-  passedLifecycle: [number, number];
-  stack: [string, string];
-  factoryUsed: boolean;
-  factoryLifecycle: Array<[number, number]>;
-}
-
-const FORMS: Record<string, [name: string, length: number, frame: RegExp]> = {
-  declared: ["declared", 0, /^at declared /],
-  defaultExported: ["defaultExported", 0, /^at defaultExported /],
-  notExported: ["callsNotExported", 1, /^at notExported /],
-  arrow: ["arrow", 0, /^at arrow /],
-  named: ["named", 0, /^at named /],
-  method: ["method", 0, /^at Service\.method /],
-  staticMethod: ["staticMethod", 0, /^at (Function|Service)\.staticMethod /],
-  literalMethod: ["literalMethod", 0, /^at Object\.literalMethod /],
-  outer: ["outer", 0, /^at outer /],
-  inner: ["outer", 0, /^at inner /],
-};
-
-/** The e2e program's JSON, checked form by form (what test/transformer/e2e.test.ts checks for tspc). */
-function expectEveryForm(output: string, sourceDir: string | undefined, frames: Record<string, RegExp> = {}): void {
-  const results = JSON.parse(output) as Record<string, FormResult>;
-  expect(Object.keys(results).sort()).toEqual(Object.keys(FORMS).sort());
-  for (const [form, [name, length, formFrame]] of Object.entries(FORMS)) {
-    const frame = frames[form] ?? formFrame;
-    const result = results[form]!;
-    expect([form, result.fnName, result.fnLength]).toEqual([form, name, length]);
-    expect([form, result.passedUsed, result.passedLifecycle]).toEqual([form, form !== "inner", [0, 0]]);
-    expect([form, result.otherSkipped]).toEqual([form, true]);
-    const lifecycle =
-      form === "outer" || form === "inner"
-        ? [
-            [1, 1],
-            [1, 1],
-          ]
-        : [[1, 1]];
-    expect([form, result.factoryLifecycle]).toEqual([form, lifecycle]);
-    const top = result.stack[0].trim();
-    expect([form, top]).toEqual([form, expect.stringMatching(frame)]);
-    if (sourceDir) {
-      const source = join(sourceDir, "forms.ts");
-      const line =
-        readFileSync(source, "utf8")
-          .split("\n")
-          .findIndex((text) => text.includes(`// stack: ${form}`)) + 1;
-      expect([form, top]).toEqual([form, expect.stringContaining(`${source}:${line}:`)]);
-    }
-  }
 }
 
 function run(command: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
@@ -137,7 +87,7 @@ describe("bundlers (one unplugin)", () => {
     expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
   it("esbuild: misuse fails the build with file:line:col and the code", async () => {
@@ -174,7 +124,7 @@ describe("bundlers (one unplugin)", () => {
     await bundle.close();
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 });
 
@@ -211,7 +161,7 @@ describe("Rollup (the same unplugin)", () => {
     expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   }, 60_000);
 });
 
@@ -292,7 +242,7 @@ describe.each<PackBundler>(["webpack", "rspack"])("%s (the same unplugin)", (bun
     // identifier in main.ts (`at expression`, `at Service`, `at api`): the frame names are Rspack's, not
     // the transform's. fn.name is still checked, and every frame's file:line.
     const anyName = Object.fromEntries(Object.keys(FORMS).map((form) => [form, /^at [\w.]+ \(/]));
-    expectEveryForm(result.stdout, join(dir, "src"), bundler === "rspack" ? anyName : {});
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src"), frames: bundler === "rspack" ? anyName : {} });
   }, 30_000);
 
   it(`${bundler}: misuse fails the build with file:line:col and the code`, async () => {
@@ -314,7 +264,7 @@ describe("Node's loaders", () => {
     const dir = e2eProject("node22", { erasable: true, tsExtensions: true });
     const result = run(node, ["--enable-source-maps", "--import", built("doors/register.js"), "src/main.ts"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
   it("node@22 without the hook: the same program fails (the hook is what makes it work)", () => {
@@ -342,7 +292,7 @@ describe("Node's loaders", () => {
     symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
     const result = run(process.execPath, ["--enable-source-maps", "--import", built("doors/register.js"), "--import", "tsx", "src/main.ts"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
   // The tsx CLI registers its hooks before ours. On Node 20 they are `module.register` hooks, which run
@@ -356,7 +306,7 @@ describe("Node's loaders", () => {
     const tsx = join(REPO, "node_modules/tsx/dist/cli.mjs");
     const result = run(node(), ["--enable-source-maps", tsx, "--import", built("doors/register.js"), "src/main.ts"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
   it("node --import tsx --import …/register (tsx first, by hand) runs every form too", () => {
@@ -364,7 +314,7 @@ describe("Node's loaders", () => {
     symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
     const result = run(process.execPath, ["--enable-source-maps", "--import", "tsx", "--import", built("doors/register.js"), "src/main.ts"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
   it("another compiler that ran first and dropped the tags fails the import with how to order them, never silently", () => {
@@ -437,7 +387,7 @@ describe("TypeScript 7: tsc, then inject-client-transform", () => {
     const result = run(process.execPath, ["--enable-source-maps", "dist/main.js"], dir);
     expect(result.stderr).toBe("");
     // The chained map still points at src/forms.ts, line by line.
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
   it("type-checks with tsc 7.0.2 --noEmit, builds with Vite (SSR, @inject-client/transformer/vite), and node runs every form", async () => {
@@ -465,7 +415,7 @@ describe("TypeScript 7: tsc, then inject-client-transform", () => {
     expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("getOrCreateClient(");
     const result = run(process.execPath, ["--enable-source-maps", "out/main.js"], dir);
     expect(result.stderr).toBe("");
-    expectEveryForm(result.stdout, join(dir, "src"));
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   }, 30_000);
 
   it("a tag lost to removeComments is an error naming the emitted file and line, and nothing is written", () => {
