@@ -197,7 +197,7 @@ export async function runTypecheck(options: TypecheckOptions): Promise<SectionRe
     title: "type-check cost (GitHub spec, 3 calls)",
     method:
       `\`node node_modules/typescript/bin/tsc -p <dir>\` (TypeScript ${"5.9"}, strict, skipLibCheck, noEmit, NodeNext) of one file making the same 3 calls ` +
-      "(GET a repo, list issues with a query, POST an issue): through our generated `GitHubClient` (index.ts + types.d.ts), through raw openapi-fetch " +
+      "(GET a repo, list issues with a query, POST an issue): through our generated `GitHubClient` (index.ts, methods.ts, types.ts), through raw openapi-fetch " +
       `with openapi-typescript's \`paths\` .d.ts, and a trivial file as the baseline. ${options.runs} alternated run(s) per file after one warm-up round.`,
     tables: [table],
     goals,

@@ -1,5 +1,7 @@
 // One spec in, the generated files out (in memory): load -> relax request bodies -> types -> class.
-import { emitClient, NO_CHECK, sanitizeLineComment } from "./emit-client.js";
+import { sanitizeLineComment } from "./doc-text.js";
+import { emitClient } from "./emit-client.js";
+import { NO_CHECK } from "./emit-methods.js";
 import { emitTypes } from "./emit-types.js";
 import { CodegenError } from "./errors.js";
 import { relaxRequestBodies, type LenientStats } from "./lenient.js";

@@ -16,6 +16,7 @@ import { HTTP_METHODS, type HttpMethod } from "./http-methods.js";
 import { encodePointerSegment, resolveLocalPointer } from "./json-pointer.js";
 import { preferredMediaType } from "./media-types.js";
 import { camelCase, CLASS_MEMBERS, pascalCase, RESERVED_WORDS } from "./names.js";
+import { plainParameterType, type PlainType } from "./plain-types.js";
 import {
   fixedQuery,
   isBinaryBody,
@@ -38,6 +39,8 @@ export interface PathParameter {
    * parameter): openapi-typescript's `paths` has no type for it, so the argument is `string | number`.
    */
   declared: boolean;
+  /** The type `paths` gives it, when that is a plain `string`, `number` or `boolean`: the signature says it. */
+  plainType?: PlainType;
 }
 
 export interface SuccessResponse {
@@ -269,12 +272,17 @@ export function modelOperations(document: OpenAPI3, displayName = ""): Operation
       const taken = new Set<string>();
       const order = placeholders(template).filter((name, index, all) => all.indexOf(name) === index);
       for (const name of pathByName.keys()) if (!order.includes(name)) order.push(name);
-      const pathParameters = order.map((name) => ({
-        name,
-        argument: safeArgumentName(name, taken),
-        description: pathByName.get(name)?.description,
-        declared: pathByName.has(name),
-      }));
+      const pathParameters = order.map((name): PathParameter => {
+        const declared = pathByName.get(name);
+        const plainType = declared && plainParameterType(declared, (value) => deref(document, value));
+        return {
+          name,
+          argument: safeArgumentName(name, taken),
+          description: declared?.description,
+          declared: declared !== undefined,
+          ...(plainType ? { plainType } : {}),
+        };
+      });
       const group = (location: string, include: (parameter: ParameterObject) => boolean = () => true): ParameterGroup => {
         const found = parameters.filter((parameter) => parameter.in === location && include(parameter));
         return { present: found.length > 0, required: found.some((parameter) => parameter.required === true) };

@@ -160,7 +160,10 @@ export function classNameFromTitle(title: string | undefined): string {
   return GENERATED_MODULE_NAMES.has(name) ? `Api${name}` : name;
 }
 
-/** Names the generated index.ts declares or imports besides the class: a class of that name would clash. */
+/**
+ * Names the generated index.ts declares, imports or exports besides the class: a class of that name would clash.
+ * (Each method's types, `ReadFlowResponse`, depend on the spec: see `classNameClash` in operation-types.ts.)
+ */
 const GENERATED_MODULE_NAMES: ReadonlySet<string> = new Set([
   "OpenAPIClient",
   "defineClientClass",
@@ -168,6 +171,7 @@ const GENERATED_MODULE_NAMES: ReadonlySet<string> = new Set([
   "setDefaultClientFactory",
   "settingsFromEnv",
   "CallOptions",
+  "WithRequired",
   "ClientSettings",
   "HttpMethod",
   "paths",

@@ -91,9 +91,8 @@ describe("a path placeholder that no parameter declares", () => {
       [["id", false]],
     ]);
     const methods = emitClient({ className: "C", operations, profile: PROFILES.generic, title: "t", header: "" })["methods.ts"];
-    expect(methods).toContain(
-      'putItem(\n    shop: paths["/shops/{shop}/items/{item}"]["put"]["parameters"]["path"]["shop"],\n    item: string | number,\n    body:',
-    );
-    expect(methods).toContain("getThing(\n    id: string | number,\n    options?: CallOptions<never>,\n  )");
+    // `shop` is declared as an integer: its type, as `paths` has it.
+    expect(methods).toContain("putItem(shop: number, item: string | number, body: PutItemBody, options?: CallOptions): Promise<void>;");
+    expect(methods).toContain("getThing(id: string | number, options?: CallOptions): Promise<GetThingResponse>;");
   });
 });

@@ -1,11 +1,15 @@
 // GitHub's official spec (@octokit/openapi, 1,223 operations, 13 MB): generation (in process) succeeds, is
 // deterministic (a second generation compared byte for byte with the files written, as --check does), and
-// the generated client type-checks under strict in a user's project (the real tsc).
+// the generated client type-checks under strict in a user's project (the real tsc), as does a file asserting
+// that each path parameter written as a plain type is exactly the type `paths` gives it.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateClient } from "../../codegen/generate.js";
+import { loadSpec } from "../../codegen/load.js";
+import { modelOperations } from "../../codegen/model.js";
 import { staleFiles } from "../../codegen/write.js";
+import { plainTypeChecks } from "./plain-checks.js";
 import { generateInto, GITHUB_SPEC, makeProject, tempDir, typeCheck, removeTempDirs } from "./support.js";
 
 afterAll(removeTempDirs);
@@ -39,6 +43,10 @@ describe("GitHub's spec", () => {
         "",
       ].join("\n"),
     );
+    // Each path parameter the signatures write as its plain type (`owner: string`) is exactly `paths`'s.
+    const checks = plainTypeChecks([{ name: "github", operations: modelOperations((await loadSpec(GITHUB_SPEC)).document) }]);
+    expect(checks.count).toBeGreaterThan(1000);
+    writeFileSync(path.join(dir, "src/plain.ts"), checks.lines.join("\n"));
     const { diagnostics, output } = typeCheck(dir, "nodenext");
     expect(diagnostics, output).toEqual([]);
   }, 240_000);

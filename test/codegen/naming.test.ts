@@ -4,7 +4,8 @@ import path from "node:path";
 import ts from "typescript";
 import type { OpenAPI3 } from "openapi-typescript";
 import { describe, expect, it } from "vitest";
-import { emitClient, sanitizeDoc } from "../../codegen/emit-client.js";
+import { sanitizeDoc } from "../../codegen/doc-text.js";
+import { emitClient } from "../../codegen/emit-client.js";
 import { relaxRequestBodies, LENIENT_MARK } from "../../codegen/lenient.js";
 import { loadSpec } from "../../codegen/load.js";
 import { modelOperations } from "../../codegen/model.js";
@@ -149,8 +150,11 @@ describe("JSDoc from spec text", () => {
       "interface",
       "class",
     ]);
-    // `type WithRequired`: the spec has a required query parameter.
-    expect(kindsOf("methods.ts", files["methods.ts"])).toEqual(["import", "import", "type", "interface"]);
+    // `type CallOptions`, `type WithRequired` (the spec has a required query parameter), the interface, then
+    // the types of each method's parts.
+    const methods = kindsOf("methods.ts", files["methods.ts"]);
+    expect(methods.slice(0, 5)).toEqual(["import", "import", "type", "type", "interface"]);
+    expect(methods.slice(5)).toEqual(Array.from({ length: 13 }, () => "type"));
     expect(files["methods.ts"]).toContain("console.log('pwned')"); // kept, as text inside the comment
   });
 });
