@@ -7,13 +7,15 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { parseSync as rolldownParseSync } from "vite";
 import { transformCode } from "../transformer/core/index.js";
+import { transformWith } from "../transformer/core/transform.js";
 import { mayNeedTransform } from "../transformer/tag.js";
 import { transformSourceFile } from "../transformer/transform-source-file.js";
 import { injectClient } from "../transformer/vite.js";
 import { repo } from "./lib/paths.js";
 import type { Goal, SectionResult, Table } from "./lib/report.js";
-import { formatMs, formatRatio, formatSpread, judged, ratio, summarize } from "./lib/stats.js";
+import { formatMs, formatRatio, formatSpread, judged, ratio, summarize, type Summary } from "./lib/stats.js";
 
 export interface TransformCoreOptions {
   runs: number;
@@ -27,6 +29,11 @@ const VITE_TARGET = 1.05;
 
 function viaCore(code: string, fileName: string): string {
   return transformCode(code, fileName)?.code ?? code;
+}
+
+/** The core as the Rolldown and Vite door runs it: with the host's own oxc (Vite's `parseSync`, Rolldown's) instead of oxc-parser's. */
+function viaCoreOnRolldown(code: string, fileName: string): string {
+  return transformWith(rolldownParseSync, code, fileName)?.code ?? code;
 }
 
 /** Today's TypeScript path as the Vite plugin before the core ran it: the text check, then transpileModule with the rewrite and a map. */
@@ -109,8 +116,15 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
   ];
   const transformRows = files.map(({ label, code, name }) => {
     const core = perCall(viaCore, code, name, batch, rounds);
+    const onRolldown = perCall(viaCoreOnRolldown, code, name, batch, rounds);
     const typescript = perCall(viaTypeScript, code, name, batch, rounds);
-    return [label, formatSpread(core, formatMs), formatSpread(typescript, formatMs), formatRatio(ratio(core.median, typescript.median))];
+    return [
+      label,
+      formatSpread(core, formatMs),
+      formatSpread(onRolldown, formatMs),
+      formatSpread(typescript, formatMs),
+      formatRatio(ratio(core.median, typescript.median)),
+    ];
   });
 
   const loads = { core: [] as number[], typescript: [] as number[] };
@@ -124,7 +138,13 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
   const tables: Table[] = [
     {
       caption: `Per-file transform, in process (median of ${rounds} batches of ${batch} calls, [min–max])`,
-      headers: ["file", "oxc core (transformCode)", "TypeScript API (the old Vite path: transpileModule + transformSourceFile)", "core / TypeScript"],
+      headers: [
+        "file",
+        "oxc core (transformCode)",
+        "oxc core with Rolldown's parser (the Vite and Rolldown door)",
+        "TypeScript API (the old Vite path: transpileModule + transformSourceFile)",
+        "core / TypeScript",
+      ],
       rows: transformRows,
     },
     {
@@ -145,17 +165,19 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
     "Both produce the rewritten code and a source map; the TypeScript path also strips the types (transpileModule), which the core leaves to the bundler.",
   ];
   if (project) {
-    const vite = viteBuild(project.dir, options);
-    tables.push(vite.table);
+    const breakdown = coldBreakdown(project.dir, options);
+    const vite = viteBuild(project.dir, options, breakdown);
+    tables.push(vite.table, breakdown.table);
     goals.push(vite.goal);
   } else notes.push("Vite build of the 1,000-file project: not run (--files 0).");
   return {
     id: "p8",
     title: "transform core: oxc core vs the TypeScript-API transform",
     method:
-      "Per-file time: the e2e fixture's tagged file and an untagged one, transformed in this process by the oxc core (what the bundler, Node-hook and post-emit doors run) " +
-      "and by today's TypeScript-API transform the way the Vite plugin ran it before the core (text check, transpileModule). Module load: a fresh node importing each transform's modules. " +
-      "Vite build: P2's generated project bundled by `vite build` (SSR, Rolldown) with and without the plugin, alternated.",
+      "Per-file time: the e2e fixture's tagged file and an untagged one, transformed in this process by the oxc core (what the bundler, Node-hook and post-emit doors run; " +
+      "the Vite and Rolldown door runs it on Rolldown's own parser) and by today's TypeScript-API transform the way the Vite plugin ran it before the core (text check, transpileModule). " +
+      "Module load: a fresh node importing each transform's modules. Vite build: P2's generated project bundled by `vite build` (SSR, Rolldown) with and without the plugin, alternated; " +
+      "the main thread's CPU read from /proc (Linux). Breakdown: the project's tagged modules transformed once each in a fresh process with Vite loaded, the core's steps timed one by one.",
     tables,
     goals,
     notes,
@@ -163,7 +185,7 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
   };
 }
 
-type ViteVariant = "plain" | "plugin" | "floor";
+type ViteVariant = "plain" | "plugin" | "oxc-parser" | "floor";
 
 /** The filter @inject-client/transformer/vite hands Vite, as source text for the build script. */
 const FLOOR_FILTER = (() => {
@@ -173,31 +195,46 @@ const FLOOR_FILTER = (() => {
 })();
 
 /**
- * The plugins of each build: none; @inject-client/transformer/vite; and the floor, a plugin with the same
- * filter whose handler makes one edit without parsing (appends a newline, no map): what any JavaScript
- * transform of the modules the filter lets through costs at least, the hook round trip and Rolldown
- * taking back an edited module.
+ * The plugins of each build: none; @inject-client/transformer/vite; the same transform with oxc-parser's
+ * parser (what the plugin loads where the host lends no oxc of its own); and the floor, a plugin with the
+ * same filter whose handler makes one edit without parsing (appends a newline, no map): what any
+ * JavaScript transform of the modules the filter lets through costs at least, the hook round trip and
+ * Rolldown taking back an edited module.
  */
 const VITE_PLUGINS: Record<ViteVariant, string> = {
   plain: "[]",
   plugin: `[(await import(${JSON.stringify(dist("vite.js"))})).injectClient()]`,
+  "oxc-parser": `[{ name: "oxc-parser", enforce: "pre", transform: { filter: ${FLOOR_FILTER}, handler: (() => { let door; return async (code, id) => (await (door ??= import(${JSON.stringify(dist("doors/unplugin.js"))}))).transformModule(code, id, { sourceMap: false }); })() } }]`,
   floor: `[{ name: "floor", enforce: "pre", transform: { filter: ${FLOOR_FILTER}, handler: (code) => ({ code: code + "\\n", map: null }) } }]`,
 };
 
-/** `vite build` of P2's project in a fresh process, with one variant's plugins: wall ms and the process's CPU ms (every thread) during the build. */
-function viteOnce(dir: string, variant: ViteVariant): { wall: number; cpu: number } {
+/** CPU ms of this process's main thread so far (Linux: /proc), as source text for the build script; NaN elsewhere. */
+const MAIN_THREAD_CPU = `() => { try { return Number(readFileSync(\`/proc/self/task/\${process.pid}/schedstat\`, "utf8").split(" ")[0]) / 1e6; } catch { return NaN; } }`;
+
+interface ViteSample {
+  wall: number;
+  cpu: number;
+  /** The main thread alone, where the plugins' JavaScript runs (Rolldown's own threads are the rest). */
+  main: number;
+}
+
+/** `vite build` of P2's project in a fresh process, with one variant's plugins: wall ms and the process's CPU ms (every thread, and the main thread) during the build. */
+function viteOnce(dir: string, variant: ViteVariant): ViteSample {
   const script = `
+import { readFileSync } from "node:fs";
 const { build } = await import(${JSON.stringify(new URL(`file://${path.join(repo, "node_modules/vite/dist/node/index.js")}`).href)});
 const plugins = ${VITE_PLUGINS[variant]};
+const mainCpu = ${MAIN_THREAD_CPU};
 const t = performance.now();
 const c = process.cpuUsage();
+const m = mainCpu();
 await build({ root: ${JSON.stringify(dir)}, configFile: false, logLevel: "silent", plugins,
   ssr: { external: true }, build: { ssr: ${JSON.stringify(path.join(dir, "src/all.ts"))}, outDir: ${JSON.stringify(path.join(dir, `out-vite-${variant}`))}, minify: false, emptyOutDir: true } });
 const used = process.cpuUsage(c);
-console.log(JSON.stringify({ wall: performance.now() - t, cpu: (used.user + used.system) / 1000 }));`;
+console.log(JSON.stringify({ wall: performance.now() - t, cpu: (used.user + used.system) / 1000, main: mainCpu() - m }));`;
   const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8", timeout: 300_000 });
   if (result.status !== 0) throw new Error(`vite build failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim()) as { wall: number; cpu: number };
+  return JSON.parse(result.stdout.trim()) as ViteSample;
 }
 
 /** P2's project, plus one entry that reaches every module, so the bundle transforms all of them. */
@@ -212,32 +249,118 @@ async function generateViteProject(files: number): Promise<{ dir: string; tagged
   return { dir, taggedModule: readFileSync(path.join(dir, "src/m0.ts"), "utf8") };
 }
 
-function viteBuild(dir: string, options: TransformCoreOptions): { table: Table; goal: Goal } {
-  const variants: ViteVariant[] = ["plain", "plugin", "floor"];
-  const samples = new Map(variants.map((variant) => [variant, [] as Array<{ wall: number; cpu: number }>]));
+interface Breakdown {
+  table: Table;
+  modules: number;
+  steps: Record<BreakdownStep, Summary>;
+}
+
+type BreakdownStep = "load" | "parse" | "json" | "analyze" | "rewrite" | "total";
+
+/**
+ * Where the plugin's time goes: each tagged module of the project transformed once in a fresh process
+ * that has loaded Vite (Rolldown's parser at hand, and the core's code as cold as in the build), the
+ * steps of `transformWith` (transformer/core/transform.ts) timed one by one, in CPU ms.
+ */
+function coldBreakdown(dir: string, options: TransformCoreOptions): Breakdown {
+  const script = `
+import { readdirSync, readFileSync } from "node:fs";
+const vite = await import(${JSON.stringify(new URL(`file://${path.join(repo, "node_modules/vite/dist/node/index.js")}`).href)});
+const cpu = () => { const used = process.cpuUsage(); return (used.user + used.system) / 1000; };
+const src = ${JSON.stringify(path.join(dir, "src"))};
+const files = readdirSync(src).filter((file) => /^m\\d+\\.ts$/.test(file)).map((file) => [src + "/" + file, readFileSync(src + "/" + file, "utf8")]).filter(([, code]) => code.includes("@injectClient"));
+let t = cpu();
+await import(${JSON.stringify(dist("core/transform.js"))});
+const [{ analyze }, { rewrite }, { default: MagicString }] = await Promise.all([import(${JSON.stringify(dist("core/analyze.js"))}), import(${JSON.stringify(dist("core/rewrite.js"))}), import("magic-string")]);
+const steps = { load: cpu() - t, parse: 0, json: 0, analyze: 0, rewrite: 0 };
+const lap = (step) => { const now = cpu(); steps[step] += now - t; t = now; };
+for (const [file, code] of files) {
+  t = cpu();
+  const result = vite.parseSync(file, code, { lang: "ts", sourceType: "module", preserveParens: true });
+  if (result.errors.length > 0) throw new Error(file + ": syntax error");
+  const comments = result.comments;
+  lap("parse");
+  const program = result.program;
+  lap("json");
+  const { targets } = analyze(code, { program, comments, hasModuleSyntax: true });
+  lap("analyze");
+  const edits = new MagicString(code);
+  rewrite(code, edits, program, targets, "esm");
+  edits.toString();
+  lap("rewrite");
+}
+console.log(JSON.stringify({ modules: files.length, ...steps }));`;
+  const samples: Array<Record<Exclude<BreakdownStep, "total">, number> & { modules: number }> = [];
+  for (let run = 0; run < options.runs; run++) {
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+    if (result.status !== 0) throw new Error(`the breakdown run failed: ${result.stderr}`);
+    samples.push(JSON.parse(result.stdout.trim()) as (typeof samples)[number]);
+  }
+  const modules = samples[0]!.modules;
+  const parts: Array<Exclude<BreakdownStep, "total">> = ["load", "parse", "json", "analyze", "rewrite"];
+  const steps = Object.fromEntries([
+    ...parts.map((step) => [step, summarize(samples.map((sample) => sample[step]))]),
+    ["total", summarize(samples.map((sample) => parts.reduce((sum, step) => sum + sample[step], 0)))],
+  ]) as Record<BreakdownStep, Summary>;
+  const labels: Record<BreakdownStep, string> = {
+    load: "load the core (its modules and magic-string; the parser is Rolldown's, loaded already)",
+    parse: "parse (oxc, native: Rolldown's parseSync, errors and comments)",
+    json: "the AST handed to JavaScript (oxc's JSON string and JSON.parse of it, and the garbage collection that brings on)",
+    analyze: "analysis (tags, `injected` names, client keys)",
+    rewrite: "rewrite (magic-string edits and the edited text; no map, as in the build)",
+    total: "total",
+  };
+  const total = steps.total.median;
+  return {
+    modules,
+    steps,
+    table: {
+      caption: `Where the plugin's time goes: the project's ${modules} tagged modules, each transformed once in a fresh process that has loaded Vite (as cold as in the build), the core's steps timed one by one (CPU, median of ${options.runs} processes, [min–max])`,
+      headers: ["step", "all modules", "per module", "share"],
+      rows: (Object.keys(labels) as BreakdownStep[]).map((step) => [
+        labels[step],
+        formatSpread(steps[step], formatMs),
+        step === "load" ? "once" : formatMs(steps[step].median / modules),
+        `${((steps[step].median / total) * 100).toFixed(0)}%`,
+      ]),
+    },
+  };
+}
+
+function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakdown): { table: Table; goal: Goal } {
+  const variants: ViteVariant[] = ["plain", "plugin", "oxc-parser", "floor"];
+  const samples = new Map(variants.map((variant) => [variant, [] as ViteSample[]]));
   for (let run = 0; run < options.runs; run++) for (const variant of variants) samples.get(variant)!.push(viteOnce(dir, variant));
   const of = (variant: ViteVariant) => ({
     wall: summarize(samples.get(variant)!.map((sample) => sample.wall)),
     cpu: summarize(samples.get(variant)!.map((sample) => sample.cpu)),
+    main: summarize(samples.get(variant)!.map((sample) => sample.main)),
   });
   const plain = of("plain");
   const plugin = of("plugin");
+  const oxcParser = of("oxc-parser");
   const floor = of("floor");
   const verdict = judged(plugin.wall.median, plain.wall.median, plugin.cpu.median, plain.cpu.median);
+  const oxcVerdict = judged(oxcParser.wall.median, plain.wall.median, oxcParser.cpu.median, plain.cpu.median);
   const floorVerdict = judged(floor.wall.median, plain.wall.median, floor.cpu.median, plain.cpu.median);
+  const row = (label: string, build: ReturnType<typeof of>, text: string) => [
+    label,
+    formatSpread(build.cpu, formatMs),
+    formatSpread(build.main, formatMs),
+    formatSpread(build.wall, formatMs),
+    text,
+  ];
+  const mainExtra = (build: ReturnType<typeof of>) => formatMs(build.main.median - floor.main.median);
+  const step = (name: BreakdownStep) => formatMs(breakdown.steps[name].median);
   return {
     table: {
       caption: `vite build (SSR, Rolldown) of the ${options.files}-file project (${Math.round((options.files - 1) / 5)} tagged modules), ${options.runs} fresh processes each, alternated (the build only, not Node's start-up)`,
-      headers: ["build", "CPU (user + system, all threads)", "wall", "vs without the plugin"],
+      headers: ["build", "CPU (user + system, all threads)", "of which the main thread (where plugins run)", "wall", "vs without the plugin"],
       rows: [
-        ["vite build", formatSpread(plain.cpu, formatMs), formatSpread(plain.wall, formatMs), "1.00x"],
-        ["vite build + @inject-client/transformer/vite", formatSpread(plugin.cpu, formatMs), formatSpread(plugin.wall, formatMs), verdict.text],
-        [
-          "vite build + the floor (same filter, one edit without parsing, no map)",
-          formatSpread(floor.cpu, formatMs),
-          formatSpread(floor.wall, formatMs),
-          floorVerdict.text,
-        ],
+        row("vite build", plain, "1.00x"),
+        row("vite build + @inject-client/transformer/vite", plugin, verdict.text),
+        row("vite build + the same transform on oxc-parser's parser (none borrowed from Rolldown)", oxcParser, oxcVerdict.text),
+        row("vite build + the floor (same filter, one edit without parsing, no map)", floor, floorVerdict.text),
       ],
     },
     goal: {
@@ -250,10 +373,13 @@ function viteBuild(dir: string, options: TransformCoreOptions): { table: Table; 
         : {
             why:
               `Rolldown bundles these 1,000 small files natively in well under a millisecond each, and a fifth of them are tagged, so the JavaScript work per tagged module shows at once. ` +
-              `The floor row (the same native filter, one edit without parsing, no map: what any JavaScript transform of these modules costs at least) is ${floorVerdict.text}; on a loaded machine its spread is as wide as the gap to 1.05. ` +
-              "What is left is reading each tagged module: oxc-parser parses natively but hands the AST to JavaScript as JSON (the string and JSON.parse, plus the garbage it leaves: most of the extra in a CPU profile, bench/lib/cpuprofile.ts), " +
-              "about 0.5–1 ms per module cold. The analysis walks only the paths to the tags and the `injected` names, untagged modules never reach JavaScript (the filter), no map is built for a build without maps, and oxc-parser loads with the first tagged module. " +
-              "Parsing less than the whole file (only the tagged statements and the imports) would need a tokenizer to find them safely; oxc-parser's raw transfer (Node ≥ 22) measured no faster cold.",
+              `The floor row (the same native filter, one edit without parsing, no map: what any JavaScript transform of these modules costs at least) is ${floorVerdict.text}; on a loaded machine the spread of the all-threads CPU is as wide as the gap to 1.05. ` +
+              `What the plugin adds is its JavaScript on the main thread, ${mainExtra(plugin)} over the floor's there; step by step (the breakdown table, ${breakdown.modules} modules as cold as in the build): ` +
+              `the AST handed to JavaScript ${step("json")}, the native parse ${step("parse")}, the analysis ${step("analyze")}, the rewrite ${step("rewrite")}, loading the core ${step("load")}. ` +
+              "oxc hands its AST over as a JSON string (serialised natively with the parse) that JSON.parse rebuilds, every node of the file; its raw transfer and lazy form, Node ≥ 22 only, measured slower cold there. " +
+              "The analysis already walks only the paths to the tags and the `injected` names, untagged modules never reach JavaScript (the filter), a build without maps gets none, and the parser is the one Rolldown has loaded " +
+              `(with oxc-parser's own: ${oxcVerdict.text}, ${mainExtra(oxcParser)} on the main thread over the floor). ` +
+              "Measured and dropped: a second parse of the text with every block the analysis never reads blanked out, which needs about a third of the JSON, came out no cheaper cold: the first parse still serialises the whole file, the block scan runs cold, and a first AST left unread slows the parses after it.",
           }),
     },
   };

@@ -2,7 +2,8 @@
  * The slice of oxc-parser's ESTree (TS-ESTree flavoured) the core reads. Nodes are typed loosely on
  * purpose: the core only ever reads a handful of fields, by node type, and checks each before use.
  */
-import { parseSync, visitorKeys } from "oxc-parser";
+// The visitor keys alone: oxc-parser's entry loads its native binding, which a host's own parser spares (./transform.ts).
+import visitorKeys from "oxc-parser/src-js/generated/visit/keys";
 
 export interface AstNode {
   type: string;
@@ -12,14 +13,30 @@ export interface AstNode {
   [field: string]: any;
 }
 
+export type Comment = { type: "Line" | "Block"; value: string; start: number; end: number };
+
 export interface ParsedFile {
   program: AstNode;
-  comments: Array<{ type: "Line" | "Block"; value: string; start: number; end: number }>;
-  hasModuleSyntax: boolean;
+  comments: Comment[];
+  /** Read from the parse on first use (only a file that may be CommonJS asks). */
+  readonly hasModuleSyntax: boolean;
 }
 
+export type Language = "ts" | "tsx" | "js" | "jsx";
+
+/**
+ * oxc-parser's `parseSync`, or the same function from a host that has oxc loaded already (Rolldown's
+ * `rolldown/utils`): the core reads `errors`, `comments` and `program` of every parse, `module` only
+ * for a file that may be CommonJS.
+ */
+export type ParseSync = (
+  fileName: string,
+  code: string,
+  options: { lang: Language; sourceType: "module" | "unambiguous"; preserveParens: boolean },
+) => { readonly program: unknown; readonly comments: unknown; readonly errors: readonly unknown[]; readonly module: { hasModuleSyntax: boolean } };
+
 /** `.ts`/`.mts`/`.cts`/`.tsx`, emitted `.js`/`.mjs`/`.cjs`/`.jsx`: the language oxc should read. */
-export function languageOf(fileName: string): "ts" | "tsx" | "js" | "jsx" | undefined {
+export function languageOf(fileName: string): Language | undefined {
   const match = /\.([cm]?)(ts|js)(x?)$/.exec(fileName);
   if (!match) return undefined;
   if (match[3]) return match[1] ? undefined : match[2] === "ts" ? "tsx" : "jsx";
@@ -27,15 +44,17 @@ export function languageOf(fileName: string): "ts" | "tsx" | "js" | "jsx" | unde
 }
 
 /** Parses, or returns undefined on a syntax error: the next tool in the chain reports it, in its own words. */
-export function parse(fileName: string, code: string, lang: "ts" | "tsx" | "js" | "jsx"): ParsedFile | undefined {
+export function parse(parser: ParseSync, fileName: string, code: string, lang: Language): ParsedFile | undefined {
   // TypeScript files are modules; emitted JavaScript may be CommonJS (`require`, sloppy mode allowed).
   const sourceType = lang === "ts" || lang === "tsx" ? "module" : "unambiguous";
-  const result = parseSync(fileName, code, { lang, sourceType, preserveParens: true });
+  const result = parser(fileName, code, { lang, sourceType, preserveParens: true });
   if (result.errors.length > 0) return undefined;
   return {
-    program: result.program as unknown as AstNode,
-    comments: result.comments as ParsedFile["comments"],
-    hasModuleSyntax: result.module.hasModuleSyntax,
+    program: result.program as AstNode,
+    comments: result.comments as Comment[],
+    get hasModuleSyntax() {
+      return result.module.hasModuleSyntax;
+    },
   };
 }
 

@@ -1,15 +1,19 @@
 /**
- * One plugin for every bundler (unplugin): Vite and Vitest, Rollup, Rolldown, esbuild, webpack, Rspack
- * and Bun get the same transform from the oxc core, before their own TypeScript handling (`enforce:
+ * One plugin for every bundler (unplugin): Vite and Vitest, Rollup, Rolldown, esbuild, webpack and Rspack
+ * get the same transform from the oxc core (Bun's door is its own: ./bun.ts), before their own TypeScript handling (`enforce:
  * "pre"`), which then strips the types as it always does. No TypeScript compiler is loaded.
  *
  * What a module costs is kept to what it needs: the hook's filter (native in Rolldown and Vite, so an
  * untagged module never calls into JavaScript) lets through only text that may need the transform;
- * the core (oxc-parser's native binding, magic-string) loads with the first such module; and a build
- * whose output has no source maps gets no map built.
+ * the core (magic-string, and oxc-parser's native binding where the host has no oxc of its own: Rolldown,
+ * and Vite on it, lend theirs) loads with the first such module; and a build whose output has no source
+ * maps gets no map built.
  */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createUnplugin, type TransformResult } from "unplugin";
-import type * as Core from "../core/index.js";
+import type * as Core from "../core/transform.js";
 import { MAY_NEED_TRANSFORM, mayNeedTransform } from "../tag.js";
 
 export interface InjectClientPluginOptions {
@@ -41,8 +45,47 @@ export function includes(options: InjectClientPluginOptions, id: string): boolea
 }
 
 let core: Promise<typeof Core> | undefined;
-/** The core, loaded on first use: a build with no tagged module never loads oxc-parser. */
-const loadCore = () => (core ??= import("../core/index.js"));
+/** The core, loaded on first use: a build with no tagged module never loads it. */
+const loadCore = () => (core ??= import("../core/transform.js"));
+
+/**
+ * Where the host's `rolldown/utils` is, Rolldown `version`'s: resolved from the project (a Rolldown
+ * build's own dependency), or through the project's Vite (whose dependency it is, out of the project's
+ * reach in a strict layout such as pnpm's). Only that very version counts: it is the copy the host has loaded.
+ */
+export function findRolldownUtils(version: string, projectDir = process.cwd()): string | undefined {
+  const project = createRequire(join(projectDir, "package.json"));
+  for (const resolver of [() => project, () => createRequire(project.resolve("vite/package.json"))]) {
+    try {
+      const require = resolver();
+      if ((require("rolldown/package.json") as { version: string }).version === version) return require.resolve("rolldown/utils");
+    } catch {
+      // Not resolvable that way: the next way, or oxc-parser's own parser.
+    }
+  }
+  return undefined;
+}
+
+const parsers = new Map<string, Promise<Core.ParseSync>>();
+/**
+ * The oxc parser for a host running Rolldown `rolldownVersion` (Vite ≥ 8 does): that Rolldown's own
+ * `parseSync`, on the oxc binary the host has loaded already, where oxc-parser's would load a second
+ * one (a 3 MB native module) with the first tagged module; otherwise oxc-parser's, loaded now. The two
+ * give the same transform (test/transformer/doors/host-parser.test.ts).
+ */
+export function loadParser(rolldownVersion: string | undefined): Promise<Core.ParseSync> {
+  const key = rolldownVersion ?? "";
+  let parser = parsers.get(key);
+  if (!parser) {
+    parser = (async () => {
+      const utils = rolldownVersion === undefined ? undefined : findRolldownUtils(rolldownVersion);
+      if (utils) return ((await import(pathToFileURL(utils).href)) as { parseSync: Core.ParseSync }).parseSync;
+      return (await import("../core/oxc-parse.js")).oxcParseSync;
+    })();
+    parsers.set(key, parser);
+  }
+  return parser;
+}
 
 export interface TransformedModule {
   code: string;
@@ -55,16 +98,20 @@ export interface TransformedModule {
  * misuse thrown as one error whose lines read `file:line:col - error TS470xx: …` (the bundler fails the
  * build, or the dev server the module, with it).
  */
-export async function transformModule(code: string, id: string, options: { sourceMap?: boolean } = {}): Promise<TransformedModule | null> {
+export async function transformModule(
+  code: string,
+  id: string,
+  options: { sourceMap?: boolean; rolldownVersion?: string } = {},
+): Promise<TransformedModule | null> {
   if (!mayNeedTransform(code)) return null;
-  const { formatCoreDiagnostic, transformCode } = await loadCore();
-  const result = transformCode(code, id.split("?", 1)[0]!, { sourceMap: options.sourceMap !== false });
+  const [{ formatCoreDiagnostic, transformWith }, parser] = await Promise.all([loadCore(), loadParser(options.rolldownVersion)]);
+  const result = transformWith(parser, code, id.split("?", 1)[0]!, { sourceMap: options.sourceMap !== false });
   if (!result) return null;
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
   return result.edited ? { code: result.code, map: result.map ?? null } : null;
 }
 
-export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | undefined>((options = {}) => {
+export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | undefined>((options = {}, meta) => {
   // Where the build says it writes no maps (Vite's build.sourcemap, esbuild's sourcemap), none is made;
   // elsewhere (Rollup's and Rolldown's output options come after the transforms; webpack may add maps
   // through a plugin) every edited module gets one.
@@ -74,7 +121,9 @@ export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | u
     enforce: "pre",
     transform: {
       filter: { id: { include: SOURCE_ID, exclude: NODE_MODULES }, code: MAY_NEED_TRANSFORM },
-      handler: (code, id): Promise<TransformResult> | null => (includes(options, id) ? transformModule(code, id, { sourceMap }) : null),
+      handler: (code, id): Promise<TransformResult> | null =>
+        // Rolldown's version is known from `buildStart` on (Rolldown and Vite ≥ 8 alike).
+        includes(options, id) ? transformModule(code, id, { sourceMap, rolldownVersion: meta.versions.rolldown }) : null,
     },
     vite: {
       configResolved(config) {
