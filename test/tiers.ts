@@ -30,6 +30,7 @@ export const E2E_FILES = [
   "test/transformer/differential.test.ts",
   "test/transformer/doors/bun.test.ts",
   "test/transformer/doors/doors.test.ts",
+  "test/transformer/doors/require-hook.test.ts",
   "test/transformer/e2e.test.ts",
   "test/transformer/import-shapes.test.ts",
   "test/transformer/keys.test.ts",

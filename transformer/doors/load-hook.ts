@@ -12,8 +12,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import * as core from "../core/index.js";
-import { mayNeedTransform, tagOffsets } from "../tag.js";
+import { tagOffsets } from "../tag.js";
+import { isRewritable, rewriteSource } from "./require-hook.js";
 
 interface LoadResult {
   format?: string | null;
@@ -32,9 +32,7 @@ interface Hooks {
   load: (url: string, context: LoadContext, nextLoad: NextLoad) => Promise<LoadResult>;
 }
 
-const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
-const NODE_MODULES = /[/\\]node_modules[/\\]/;
 
 /** `tsx/esm`'s URL (from ./register.ts), when this process runs tsx; its hooks, once needed. */
 let tsxUrl: string | undefined;
@@ -47,7 +45,7 @@ export function initialize(data?: { tsx?: string }): void {
 /**
  * tsx's hooks, as a second instance of them in this thread. Loaded with `require` (of an ES module, Node
  * ≥ 20.19): an `import()` here would wait on the hooks chain that is waiting on this hook (Node 20 hangs).
- * The core is a static import for the same reason.
+ * The core is a static import (through ./require-hook.ts) for the same reason.
  */
 function loadTsxHooks(url: string): Hooks {
   if (!tsxHooks) {
@@ -67,19 +65,6 @@ function text(source: LoadResult["source"]): string | undefined {
   ).toString("utf8");
 }
 
-/** The rewritten file with its map inline (so --enable-source-maps maps stack traces to the file as written), or undefined when it needs none. */
-function rewrite(code: string, file: string): string | undefined {
-  if (!mayNeedTransform(code)) return undefined;
-  const { formatCoreDiagnostic, transformCode } = core;
-  const result = transformCode(code, file);
-  if (!result) return undefined;
-  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
-  if (!result.edited) return undefined;
-  // Type stripping and tsx keep lines, so the map still holds for what runs.
-  const map = Buffer.from(JSON.stringify({ ...result.map, sources: [file] })).toString("base64");
-  return `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`;
-}
-
 /** A loader below this hook compiled `file` and dropped its tags: the file as written, when that is what happened. */
 function compiledAway(file: string, code: string): string | undefined {
   if (!TYPESCRIPT_FILE.test(file) || tagOffsets(code).length > 0) return undefined;
@@ -94,9 +79,21 @@ async function compileWithTsx(url: string, file: string, context: LoadContext, s
       ? { format: nextContext?.format ?? context.format ?? "module", source, responseURL: url, shortCircuit: true }
       : nextLoad(nextUrl, nextContext),
   );
-  // tsx reads some files from disk itself (CommonJS ones): then the rewrite did not reach the output.
-  if (!text(compiled.source)?.includes("getOrCreateClient")) throw orderError(file);
+  // tsx reads the CommonJS files it compiles here from disk itself: then the rewrite did not reach the output.
+  if (!text(compiled.source)?.includes("getOrCreateClient")) throw compiled.format === "commonjs" ? commonJsError(file) : orderError(file);
   return { ...compiled, shortCircuit: true };
+}
+
+/**
+ * Node 20's tsx compiles a `.cts` that Node's ES module loader loads (the entry, or one an ES module imports)
+ * in its hooks, from the disk: no order of the two reaches it. Required from CommonJS, tsx's require hook
+ * compiles it, and ./require-hook.ts rewrites it on the way.
+ */
+function commonJsError(file: string): Error {
+  return new Error(
+    `${file}: tsx compiles this CommonJS file in Node's ES module loader, from the disk, so inject-client cannot rewrite its /** @injectClient */ functions. ` +
+      'On Node 20, require() it from CommonJS instead (e.g. from a .ts entry in a "type": "commonjs" package), or run Node 22.',
+  );
 }
 
 function orderError(file: string): Error {
@@ -110,16 +107,16 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   const loaded = await nextLoad(url, context);
   if (!url.startsWith("file:")) return loaded;
   const file = fileURLToPath(url);
-  if (!SOURCE_FILE.test(file) || NODE_MODULES.test(file)) return loaded;
+  if (!isRewritable(file)) return loaded;
   const code = text(loaded.source);
   if (code === undefined) return loaded;
   const written = compiledAway(file, code);
   if (written !== undefined) {
-    const rewritten = rewrite(written, file);
+    const rewritten = rewriteSource(written, file);
     if (rewritten === undefined) return loaded;
     if (!tsxUrl) throw orderError(file);
     return compileWithTsx(url, file, context, rewritten, nextLoad);
   }
-  const rewritten = rewrite(code, file);
+  const rewritten = rewriteSource(code, file);
   return rewritten === undefined ? loaded : { ...loaded, source: rewritten };
 }
