@@ -128,6 +128,30 @@ function isExpression(node: AstNode): boolean {
   return ["Identifier", "Literal", "Super", "JSXElement", "JSXFragment", "PrivateIdentifier", "MetaProperty"].includes(node.type);
 }
 
+/**
+ * Whether `fn` is this transform's output already: its body opens (after any directives) with the
+ * rewrite's `const resolved = <runtime>.getOrCreateClient(client…)`. The tag stays in the output, so a
+ * second pass (the post-emit CLI run again over files an incremental tsc did not emit anew) would wrap
+ * the function twice, the outer wrapper unkeyed.
+ */
+function isRewritten(fn: AstNode, binding: ClientBinding): boolean {
+  const body = fn.body as AstNode | null | undefined;
+  if (body?.type !== "BlockStatement") return false;
+  const first = (body.body as AstNode[]).find((statement) => typeof statement.directive !== "string");
+  if (first?.type !== "VariableDeclaration" || (first.declarations as AstNode[]).length !== 1) return false;
+  const call = (first.declarations as AstNode[])[0]!.init as AstNode | null;
+  const callee = call?.type === "CallExpression" ? (call.callee as AstNode) : undefined;
+  const argument = (call?.arguments as AstNode[] | undefined)?.[0];
+  return (
+    callee?.type === "MemberExpression" &&
+    callee.computed === false &&
+    (callee.object as AstNode).type === "Identifier" &&
+    staticName(callee.property as AstNode) === "getOrCreateClient" &&
+    argument?.type === "Identifier" &&
+    argument.name === binding.local.name
+  );
+}
+
 /** "a class declaration", "an interface declaration", "a value (`42`)": for messages. */
 function describe(node: AstNode, code: string): string {
   if (isExpression(node)) {
@@ -335,7 +359,7 @@ export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOption
       report(verdict.node ?? where, verdict.code, verdict.message);
       return;
     }
-    if (shape.kind !== "function" || !binding || !resolveKey(binding, shape.name)) return;
+    if (shape.kind !== "function" || !binding || isRewritten(fn, binding) || !resolveKey(binding, shape.name)) return;
     analysis.targets.push({ fn, binding });
   }
 

@@ -140,3 +140,32 @@ describe("files without the tag", () => {
     expect(transformCode(tagged, "control.ts")?.code).toContain(".getOrCreateClient(client, Api)");
   });
 });
+
+describe("output run through the core again", () => {
+  const tagged = ["e2e/src/forms.ts", "parity/src/tagged.ts"];
+
+  it.each(tagged.flatMap((fixture) => (["esm", "cjs"] as const).map((moduleFormat) => ({ fixture, moduleFormat }))))(
+    "$fixture ($moduleFormat): comes back untouched, its functions not wrapped twice",
+    ({ fixture, moduleFormat }) => {
+      const file = join(FIXTURES, fixture);
+      const once = transformCode(readFileSync(file, "utf8"), file, { moduleFormat });
+      expect(once?.edited).toBe(true);
+      const twice = transformCode(once!.code, file, { moduleFormat });
+      expect(twice?.diagnostics ?? []).toEqual([]);
+      expect(twice?.edited ?? false).toBe(false);
+    },
+  );
+
+  it("a body that merely starts by resolving some other client is still rewritten", () => {
+    const code = `import * as rt from "inject-client/runtime";
+/** @injectClient */
+export async function f(client?: C) {
+  const resolved = rt.getOrCreateClient(other);
+  return resolved;
+}
+`;
+    const result = transformCode(code, "f.ts");
+    expect(result?.edited).toBe(true);
+    expect(result!.code).toContain("getOrCreateClient(client");
+  });
+});

@@ -390,6 +390,23 @@ describe("TypeScript 7: tsc, then inject-client-transform", () => {
     expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
   });
 
+  it("an incremental rebuild that emits nothing new: the CLI run again rewrites nothing, and every form still runs", () => {
+    const dir = e2eProject("ts7-incremental");
+    writeFileSync(join(dir, "tsconfig.json"), tsconfig({ incremental: true }));
+    expect(run(tsc, ["-p", "."], dir).status).toBe(0);
+    expect(cli(dir).stdout).toBe("inject-client-transform: 1 file rewritten in dist\n");
+    const rewritten = readFileSync(join(dir, "dist/forms.js"));
+    // Nothing changed in src/: tsc emits nothing, and dist/forms.js is still the rewritten file.
+    expect(run(tsc, ["-p", "."], dir).status).toBe(0);
+    expect(readFileSync(join(dir, "dist/forms.js")).equals(rewritten)).toBe(true);
+    const again = cli(dir);
+    expect([again.status, again.stderr, again.stdout]).toEqual([0, "", "inject-client-transform: 0 files rewritten in dist\n"]);
+    expect(readFileSync(join(dir, "dist/forms.js")).equals(rewritten)).toBe(true);
+    const result = run(process.execPath, ["--enable-source-maps", "dist/main.js"], dir);
+    expect(result.stderr).toBe("");
+    expectEveryForm(result.stdout, { sourceDir: join(dir, "src") });
+  });
+
   it("type-checks with tsc 7.0.2 --noEmit, builds with Vite (SSR, @inject-client/transformer/vite), and node runs every form", async () => {
     const dir = e2eProject("ts7-vite");
     writeFileSync(join(dir, "tsconfig.json"), tsconfig());
