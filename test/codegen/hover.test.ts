@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateInto, makeProject, PREFECT_SPEC, REPO, removeTempDirs, SPECS, tempDir } from "./support.js";
+import { generateInto, makeProject, PREFECT_SPEC, removeTempDirs, SPECS, STRICT_NODENEXT, tempDir } from "./support.js";
 
 afterAll(removeTempDirs);
 
@@ -60,17 +60,7 @@ beforeAll(async () => {
   writeFileSync(use, USE);
   reexport = path.join(project, "src/prefect-and-pet.ts");
   writeFileSync(reexport, REEXPORT);
-  const options: ts.CompilerOptions = {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    skipLibCheck: true,
-    noEmit: true,
-    types: ["node"],
-    typeRoots: [path.join(REPO, "node_modules/@types")],
-  };
+  const options = STRICT_NODENEXT;
   const host: ts.LanguageServiceHost = {
     getScriptFileNames: () => [use, reexport],
     getScriptVersion: () => "1",

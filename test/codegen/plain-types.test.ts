@@ -10,7 +10,7 @@ import { generateClient } from "../../codegen/generate.js";
 import { loadSpec } from "../../codegen/load.js";
 import { modelOperations, type OperationModel } from "../../codegen/model.js";
 import { plainTypeChecks } from "./plain-checks.js";
-import { makeProject, PREFECT_SPEC, REPO, removeTempDirs, SPECS, tempDir } from "./support.js";
+import { makeProject, PREFECT_SPEC, REPO, removeTempDirs, SPECS, STRICT_NODENEXT, tempDir } from "./support.js";
 
 afterAll(removeTempDirs);
 
@@ -130,16 +130,7 @@ function errors(lines: string[]): string[] {
   writeFileSync(file, lines.join("\n"));
   const program = ts.createProgram({
     rootNames: [file],
-    options: {
-      strict: true,
-      target: ts.ScriptTarget.ES2022,
-      lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      noEmit: true,
-      types: [],
-    },
+    options: { ...STRICT_NODENEXT, types: [] },
   });
   return ts
     .getPreEmitDiagnostics(program)

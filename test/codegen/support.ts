@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import type { GeneratedClient, GenerateOptions } from "../../codegen/generate.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -215,3 +216,16 @@ export function badInputs(specs: () => SpecServer): BadInput[] {
     },
   ];
 }
+
+/** What the in-process type checks compile generated code under: strict, NodeNext, Node's types (the quick start's project, as tsc sees it). */
+export const STRICT_NODENEXT: ts.CompilerOptions = {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  skipLibCheck: true,
+  noEmit: true,
+  types: ["node"],
+  typeRoots: [path.join(REPO, "node_modules/@types")],
+};

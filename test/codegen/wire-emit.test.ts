@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateClient, type GeneratedClient } from "../../codegen/generate.js";
 import { loadSpec } from "../../codegen/load.js";
 import { modelOperations } from "../../codegen/model.js";
-import { PREFECT_SPEC, REPO } from "./support.js";
+import { PREFECT_SPEC, REPO, STRICT_NODENEXT } from "./support.js";
 
 const bucket = { name: "Bucket", in: "path", required: true, schema: { type: "string" } };
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -244,17 +244,7 @@ function typeCheckInProcess(files: string[], oldProgram?: ts.Program): { errors:
   const program = ts.createProgram({
     rootNames: files,
     oldProgram,
-    options: {
-      strict: true,
-      target: ts.ScriptTarget.ES2022,
-      lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ["node"],
-      typeRoots: [path.join(REPO, "node_modules/@types")],
-    },
+    options: STRICT_NODENEXT,
   });
   const errors = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
     const where = diagnostic.file

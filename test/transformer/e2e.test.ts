@@ -4,21 +4,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FormResult } from "./support/e2e-forms.js";
 import { copyFixture, lineOf, runNode, tspc, type CommandResult, type TypeScriptVersion, removeTempDirs } from "./support/project.js";
 
 afterAll(removeTempDirs);
-
-interface FormResult {
-  otherSkipped: boolean;
-  fnName: string;
-  fnLength: number;
-  passedUsed: boolean;
-  passedLifecycle: [number, number];
-  stack: [string, string];
-  factoryClients: number;
-  factoryUsed: boolean;
-  factoryLifecycle: Array<[number, number]>;
-}
 
 interface Variant {
   name: string;

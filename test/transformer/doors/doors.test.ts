@@ -6,43 +6,26 @@
 // type stripping with the register hook, tsx with it (the tsx CLI on Node 20 and 22, and both orders of
 // `node --import`), and TypeScript 7's tsc followed by the post-emit CLI (with its failure modes), or
 // tsc --noEmit next to a Vite build.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packTarballs, scratchProject, sh } from "../../../bench/lib/install.js";
+import { cachedTool, installedTransformer, installPackedPackages } from "../support/installed.js";
 import { expectEveryForm, FORMS } from "../support/e2e-forms.js";
 import { FIXTURES, makeTempDir, REPO, removeTempDirs } from "../support/project.js";
 
 afterAll(removeTempDirs);
 
-/** The packed tarballs installed once into a scratch project: what a user's project has, never the repo's own files. */
+/** The packed tarballs installed once into a scratch project (./support/installed.ts). */
 let installed: string;
 
 beforeAll(async () => {
-  installed = scratchProject(join(makeTempDir("doors-install"), "installed"));
-  const tarballs = packTarballs(join(installed, "..", "packs"));
-  await sh(`npm install --no-audit --no-fund ${tarballs.runtime} ${tarballs.transformer}`, installed, { timeoutMs: 240_000 });
+  installed = await installPackedPackages("doors-install");
 }, 300_000);
 
 /** A file of the installed @inject-client/transformer package. */
-function built(path: string): string {
-  return join(installed, "node_modules/@inject-client/transformer/dist", path);
-}
-
-/** A tool from npm kept in a cache outside the repo (installed once, then reused). */
-function cachedTool(name: string, spec: string, bin: string): string {
-  const dir = join(tmpdir(), `inject-client-tools-${name}`);
-  const path = join(dir, "node_modules/.bin", bin);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "package.json"), "{}\n");
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", spec], { cwd: dir, stdio: "ignore", timeout: 240_000 });
-  }
-  return path;
-}
+const built = (path: string) => installedTransformer(installed, path);
 
 /** The e2e fixture in a fresh dir, as an ES-module app with `inject-client` installed. */
 function e2eProject(name: string, options: { erasable?: boolean; tsExtensions?: boolean } = {}): string {

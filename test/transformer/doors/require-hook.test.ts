@@ -5,41 +5,27 @@
 // a tagged .cts, misuse (file:line:col), untagged files compiled byte for byte as without the hook, one
 // rewrite per file, tsx's own register()/unregister(), node_modules left alone, and Node's own CommonJS
 // loader (JavaScript on Node 20, type stripping on Node 22) without tsx.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packTarballs, scratchProject, sh } from "../../../bench/lib/install.js";
+import { cachedTool, installedTransformer, installPackedPackages } from "../support/installed.js";
 import { expectEveryForm } from "../support/e2e-forms.js";
 import { FIXTURES, makeTempDir, REPO, removeTempDirs } from "../support/project.js";
 
 afterAll(removeTempDirs);
 
-/** The packed tarballs installed once into a scratch project: what a user's project has, never the repo's own files. */
+/** The packed tarballs installed once into a scratch project (./support/installed.ts). */
 let installed: string;
 
 beforeAll(async () => {
-  installed = scratchProject(join(makeTempDir("require-hook-install"), "installed"));
-  const tarballs = packTarballs(join(installed, "..", "packs"));
-  await sh(`npm install --no-audit --no-fund ${tarballs.runtime} ${tarballs.transformer}`, installed, { timeoutMs: 240_000 });
+  installed = await installPackedPackages("require-hook-install");
 }, 300_000);
 
 /** The installed `@inject-client/transformer/register`. */
-const register = () => join(installed, "node_modules/@inject-client/transformer/dist/doors/register.js");
+const register = () => installedTransformer(installed, "doors/register.js");
 const TSX_CLI = join(REPO, "node_modules/tsx/dist/cli.mjs");
 
-/** A tool from npm kept in a cache outside the repo (installed once, then reused); the same cache as doors.test.ts. */
-function cachedTool(name: string, spec: string, bin: string): string {
-  const dir = join(tmpdir(), `inject-client-tools-${name}`);
-  const path = join(dir, "node_modules/.bin", bin);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "package.json"), "{}\n");
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", spec], { cwd: dir, stdio: "ignore", timeout: 240_000 });
-  }
-  return path;
-}
 const node20 = () => process.execPath;
 const node22 = () => cachedTool("node22", "node@22", "node");
 

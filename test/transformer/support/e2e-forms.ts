@@ -12,6 +12,7 @@ export interface FormResult {
   passedUsed: boolean;
   passedLifecycle: [number, number];
   stack: [string, string];
+  factoryClients: number;
   factoryUsed: boolean;
   factoryLifecycle: Array<[number, number]>;
 }
