@@ -28,8 +28,9 @@ if (values.help) {
   --runs   runs per tool (P2, P3, P4) / rounds (P5) / fresh processes per import (P7); default 3 (P4, P5: 5; P7: 15), --quick: 1 (P7: 3)
   --quick  one run each, shorter micro-benchmarks; figures are indicative only
   --out    where to write the report (default bench/RESULTS.md)
-  --merge  with --only (or --only none): take the figures not run now from the last run that measured them
-           (kept in .tmp/bench/sections/); each such section says when it was measured`);
+  --merge  take the figures not run now from the last run that measured them (kept in .tmp/bench/sections/);
+           each such section says when it was measured. On whenever --only is given (\`--only none\` re-renders
+           the report from the stored sections), so running one figure never drops the others from the report`);
   process.exit(0);
 }
 
@@ -93,7 +94,8 @@ await section("p5", async () => (await import("./p5-request.js")).runRequestOver
 await section("p7", async () => (await import("./p7-footprint.js")).runFootprint({ runs: runsFlag ?? (quick ? 3 : 15) }));
 await section("p8", async () => (await import("./p8-transform-core.js")).runTransformCore({ runs: runs(5), quick, files: 1000 }));
 
-if (values.merge) {
+// A run of some figures keeps the others in the report: without this, `--only p4` would rewrite RESULTS.md with P4 alone.
+if (values.merge || values.only !== undefined) {
   for (const id of ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]) {
     const file = path.join(scratch, "sections", `${id}.json`);
     if (!sections.some((s) => s.id === id) && existsSync(file)) sections.push(JSON.parse(readFileSync(file, "utf8")) as SectionResult);
