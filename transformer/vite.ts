@@ -3,7 +3,8 @@
  * tagged code run the rewritten code. It runs before Vite's own TypeScript handling and edits the source
  * in place (types and all; Vite strips them as usual) with the oxc core: no TypeScript compiler is loaded.
  */
-import { injectClientUnplugin, type InjectClientPluginOptions, type TransformedModule } from "./doors/unplugin.js";
+import type { InjectClientPluginOptions, TransformedModule } from "./doors/plugin-types.js";
+import { injectClientUnplugin } from "./doors/unplugin.js";
 
 export type InjectClientViteOptions = InjectClientPluginOptions;
 

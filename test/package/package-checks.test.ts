@@ -3,11 +3,12 @@
 // and JavaScript resolved under node10, node16 from CJS and ESM, and bundler). And no source map ships:
 // a map would point at .ts sources the packages do not contain.
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sh } from "../../bench/lib/install.js";
 import { REPO } from "../codegen/support.js";
 
 const BIN = path.join(REPO, "node_modules/.bin");
@@ -98,3 +99,74 @@ describe.concurrent("the packed tarballs", () => {
     });
   }
 });
+
+/** The version of a package as this repository has it installed (so the scratch install comes from npm's cache). */
+const installedVersion = (name: string) =>
+  (JSON.parse(readFileSync(path.join(REPO, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+
+describe("@inject-client/transformer's types in a project that checks library declarations", () => {
+  it("every door type-checks with skipLibCheck: false next to the bundlers' own types (no unplugin types reached)", async () => {
+    const project = mkdtempSync(path.join(scratch, "strict-types-"));
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "strict-types", private: true, type: "module" }));
+    const tarball = (name: string) => tarballs.find((file) => new RegExp(`/${name}-[\\d.]+\\.tgz$`).test(file))!;
+    const peers = ["vite", "esbuild", "webpack", "typescript", "@types/node"].map((name) => `${name}@${installedVersion(name)}`);
+    await sh(`npm install --no-audit --no-fund ${tarball("inject-client")} ${tarball("inject-client-transformer")} ${peers.join(" ")}`, project, {
+      timeoutMs: 240_000,
+    });
+    writeFileSync(
+      path.join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ["node"],
+        },
+        include: ["use.ts"],
+      }),
+    );
+    writeFileSync(
+      path.join(project, "use.ts"),
+      `import { defineConfig } from "vite";
+import { build } from "esbuild";
+import type { Configuration } from "webpack";
+import { injectClient as vite } from "@inject-client/transformer/vite";
+import { injectClient as esbuild } from "@inject-client/transformer/esbuild";
+import { injectClient as webpack } from "@inject-client/transformer/webpack";
+import { injectClient as rollup } from "@inject-client/transformer/rollup";
+import { injectClient as rolldown } from "@inject-client/transformer/rolldown";
+import { injectClient as rspack } from "@inject-client/transformer/rspack";
+import bun from "@inject-client/transformer/bun";
+export default defineConfig({ plugins: [vite(), rolldown({ exclude: /generated/ })] });
+export const webpackConfig: Configuration = { plugins: [webpack()] };
+export const built = () => build({ plugins: [esbuild()] });
+export const others = [rollup(), rspack(), bun];
+`,
+    );
+    const tsc = spawnTsc(project);
+    expect(tsc.output.trim(), tsc.output).toBe("");
+    expect(tsc.status).toBe(0);
+    // Control: the same project with a type error in the plugin options fails, so the check did run.
+    writeFileSync(
+      path.join(project, "use.ts"),
+      'import { injectClient } from "@inject-client/transformer/vite";\nexport const p = injectClient({ include: 42 });\n',
+    );
+    expect(spawnTsc(project).output).toMatch(/use\.ts\(2,\d+\): error TS2322/);
+  }, 300_000);
+});
+
+function spawnTsc(project: string): { status: number | null; output: string } {
+  try {
+    const output = execFileSync(process.execPath, [path.join(project, "node_modules/typescript/bin/tsc"), "-p", project], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    return { status: 0, output };
+  } catch (error) {
+    const failed = error as { status: number | null; stdout?: string; stderr?: string };
+    return { status: failed.status, output: `${failed.stdout ?? ""}${failed.stderr ?? ""}` };
+  }
+}

@@ -16,9 +16,9 @@
  */
 import type * as Core from "../core/index.js";
 import { mayNeedTransform } from "../tag.js";
-import type { InjectClientPluginOptions } from "./unplugin.js";
+import type { InjectClientPluginOptions } from "./plugin-types.js";
 
-export type { InjectClientPluginOptions } from "./unplugin.js";
+export type { InjectClientPluginOptions } from "./plugin-types.js";
 
 type Loader = "js" | "jsx" | "ts" | "tsx";
 

@@ -1,6 +1,8 @@
 /** `@inject-client/transformer/esbuild`: the inject-client transform as a esbuild plugin (see ./unplugin.ts). */
 import { injectClientUnplugin } from "./unplugin.js";
 
-export type { InjectClientPluginOptions } from "./unplugin.js";
-export const injectClient = injectClientUnplugin.esbuild;
+import type { InjectClientEsbuildPlugin, InjectClientPluginOptions } from "./plugin-types.js";
+
+export type { InjectClientPluginOptions, InjectClientEsbuildPlugin } from "./plugin-types.js";
+export const injectClient: (options?: InjectClientPluginOptions) => InjectClientEsbuildPlugin = injectClientUnplugin.esbuild;
 export default injectClient;

@@ -15,16 +15,9 @@ import { pathToFileURL } from "node:url";
 import { createUnplugin, type TransformResult } from "unplugin";
 import type * as Core from "../core/transform.js";
 import { MAY_NEED_TRANSFORM, mayNeedTransform } from "../tag.js";
+import type { InjectClientPluginOptions, TransformedModule } from "./plugin-types.js";
 
-export interface InjectClientPluginOptions {
-  /**
-   * Only transform module ids that match. Default: every .ts/.tsx/.mts/.cts file outside node_modules;
-   * with `include`, also the JavaScript ids it matches (.js/.jsx/.mjs/.cjs), e.g. emitted code.
-   */
-  include?: RegExp | ((id: string) => boolean);
-  /** Never transform module ids that match. */
-  exclude?: RegExp | ((id: string) => boolean);
-}
+export type { InjectClientPluginOptions, TransformedModule } from "./plugin-types.js";
 
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
@@ -85,12 +78,6 @@ export function loadParser(rolldownVersion: string | undefined): Promise<Core.Pa
     parsers.set(key, parser);
   }
   return parser;
-}
-
-export interface TransformedModule {
-  code: string;
-  /** Null when the build has no source maps (a map would be built for nothing). */
-  map: Core.CoreResult["map"] | null;
 }
 
 /**

@@ -1,6 +1,8 @@
 /** `@inject-client/transformer/webpack`: the inject-client transform as a webpack plugin (see ./unplugin.ts). */
 import { injectClientUnplugin } from "./unplugin.js";
 
-export type { InjectClientPluginOptions } from "./unplugin.js";
-export const injectClient = injectClientUnplugin.webpack;
+import type { InjectClientWebpackPlugin, InjectClientPluginOptions } from "./plugin-types.js";
+
+export type { InjectClientPluginOptions, InjectClientWebpackPlugin } from "./plugin-types.js";
+export const injectClient: (options?: InjectClientPluginOptions) => InjectClientWebpackPlugin = injectClientUnplugin.webpack;
 export default injectClient;
