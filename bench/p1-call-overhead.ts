@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { assertOk, runNodeStable } from "./lib/child.js";
-import { benchCompilerOptions, bin, freshDir, repo } from "./lib/paths.js";
+import { benchCompilerOptions, bin, freshDir, repo, TRANSFORMER_NOT_BUILT } from "./lib/paths.js";
 import type { Goal, SectionResult, Table } from "./lib/report.js";
 import { formatNs, formatRatio, formatSpread, ratio, summarize } from "./lib/stats.js";
 
@@ -93,7 +93,7 @@ export async function runCallOverhead(options: CallOverheadOptions): Promise<Sec
       tables: [],
       goals: [],
       notes: [],
-      skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)",
+      skipped: TRANSFORMER_NOT_BUILT,
     };
   }
   const rounds = options.rounds ?? (options.quick ? 1 : 5);

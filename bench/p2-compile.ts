@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { alternate, assertOk, runNodeStable, type Contender, type Measured } from "./lib/child.js";
-import { benchCompilerOptions, bin, ensureDir, freshDir, repo } from "./lib/paths.js";
+import { benchCompilerOptions, bin, ensureDir, freshDir, repo, TRANSFORMER_NOT_BUILT } from "./lib/paths.js";
 import type { Goal, SectionResult, Table } from "./lib/report.js";
 import { formatMiB, formatMs, formatRatio, formatSpread, judged, ratio, summarize } from "./lib/stats.js";
 
@@ -160,7 +160,7 @@ export async function runCompile(options: CompileOptions): Promise<SectionResult
       tables: [],
       goals: [],
       notes: [],
-      skipped: "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)",
+      skipped: TRANSFORMER_NOT_BUILT,
     };
   }
   const { dir, tagged, functions } = generateProject(options.files);

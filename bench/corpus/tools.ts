@@ -74,7 +74,8 @@ export interface StepResult {
   ms: number;
 }
 
-function firstLine(text: string): string {
+/** The first line of `text` that is not blank, trimmed. */
+export function firstLine(text: string): string {
   return (
     text
       .split("\n")

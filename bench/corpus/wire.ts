@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { CorpusSpec } from "./specs.js";
-import { normaliseCause, ROOT, runNode } from "./tools.js";
+import { firstLine, normaliseCause, ROOT, runNode } from "./tools.js";
 import type { WireCall, WireSpecResult } from "./wire-spec.js";
 
 const WIRE_SCRIPT = path.join(ROOT, "bench/corpus/wire-spec.ts");
@@ -23,15 +23,6 @@ export interface WireStep {
   error?: string;
   result?: WireSpecResult;
   ms: number;
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((line) => line.trim())
-      .find((line) => line.length > 0) ?? ""
-  );
 }
 
 /** The wire phase for one spec whose client is in `clientDir`. Never rejects. */

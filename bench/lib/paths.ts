@@ -19,6 +19,9 @@ export const bin = {
   transformer: path.join(repo, "transformer/dist/cjs/index.js"),
 };
 
+/** Why P1 and P2 cannot run: they compile with the transformer's CommonJS build. */
+export const TRANSFORMER_NOT_BUILT = "transformer not built (transformer/dist/cjs/index.js missing: run `npm run build`)";
+
 export const specs = {
   github: path.join(repo, "node_modules/@octokit/openapi/generated/api.github.com.json"),
   /** Read in place: never copied into the repo. */
