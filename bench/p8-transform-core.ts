@@ -185,7 +185,7 @@ export async function runTransformCore(options: TransformCoreOptions): Promise<S
   };
 }
 
-type ViteVariant = "plain" | "plugin" | "oxc-parser" | "floor";
+type ViteVariant = "plain" | "plugin" | "oxc-parser" | "floor" | "hook";
 
 /** The filter @inject-client/transformer/vite hands Vite, as source text for the build script. */
 const FLOOR_FILTER = (() => {
@@ -199,13 +199,14 @@ const FLOOR_FILTER = (() => {
  * parser (what the plugin loads where the host lends no oxc of its own); and the floor, a plugin with the
  * same filter whose handler makes one edit without parsing (appends a newline, no map): what any
  * JavaScript transform of the modules the filter lets through costs at least, the hook round trip and
- * Rolldown taking back an edited module.
+ * Rolldown taking back an edited module; and the hook alone (same filter, the handler returns nothing).
  */
 const VITE_PLUGINS: Record<ViteVariant, string> = {
   plain: "[]",
   plugin: `[(await import(${JSON.stringify(dist("vite.js"))})).injectClient()]`,
   "oxc-parser": `[{ name: "oxc-parser", enforce: "pre", transform: { filter: ${FLOOR_FILTER}, handler: (() => { let door; return async (code, id) => (await (door ??= import(${JSON.stringify(dist("doors/unplugin.js"))}))).transformModule(code, id, { sourceMap: false }); })() } }]`,
   floor: `[{ name: "floor", enforce: "pre", transform: { filter: ${FLOOR_FILTER}, handler: (code) => ({ code: code + "\\n", map: null }) } }]`,
+  hook: `[{ name: "hook", enforce: "pre", transform: { filter: ${FLOOR_FILTER}, handler: () => undefined } }]`,
 };
 
 /** CPU ms of this process's main thread so far (Linux: /proc), as source text for the build script; NaN elsewhere. */
@@ -255,7 +256,7 @@ interface Breakdown {
   steps: Record<BreakdownStep, Summary>;
 }
 
-type BreakdownStep = "load" | "parse" | "json" | "analyze" | "rewrite" | "total";
+type BreakdownStep = "load" | "scan" | "parse" | "json" | "analyze" | "rewrite" | "total";
 
 /**
  * Where the plugin's time goes: each tagged module of the project transformed once in a fresh process
@@ -271,12 +272,15 @@ const src = ${JSON.stringify(path.join(dir, "src"))};
 const files = readdirSync(src).filter((file) => /^m\\d+\\.ts$/.test(file)).map((file) => [src + "/" + file, readFileSync(src + "/" + file, "utf8")]).filter(([, code]) => code.includes("@injectClient"));
 let t = cpu();
 await import(${JSON.stringify(dist("core/transform.js"))});
-const [{ analyze }, { rewrite }, { default: MagicString }] = await Promise.all([import(${JSON.stringify(dist("core/analyze.js"))}), import(${JSON.stringify(dist("core/rewrite.js"))}), import("magic-string")]);
-const steps = { load: cpu() - t, parse: 0, json: 0, analyze: 0, rewrite: 0 };
+const [{ analyze }, { rewrite }, { sparseText }, { default: MagicString }] = await Promise.all([import(${JSON.stringify(dist("core/analyze.js"))}), import(${JSON.stringify(dist("core/rewrite.js"))}), import(${JSON.stringify(dist("core/sparse-text.js"))}), import("magic-string")]);
+const steps = { load: cpu() - t, scan: 0, parse: 0, json: 0, analyze: 0, rewrite: 0 };
 const lap = (step) => { const now = cpu(); steps[step] += now - t; t = now; };
 for (const [file, code] of files) {
   t = cpu();
-  const result = vite.parseSync(file, code, { lang: "ts", sourceType: "module", preserveParens: true });
+  const sparse = sparseText(code);
+  if (!sparse) throw new Error(file + ": the sparse scan gave up");
+  lap("scan");
+  const result = vite.parseSync(file, sparse.text, { lang: "ts", sourceType: "module", preserveParens: true });
   if (result.errors.length > 0) throw new Error(file + ": syntax error");
   const comments = result.comments;
   lap("parse");
@@ -297,14 +301,15 @@ console.log(JSON.stringify({ modules: files.length, ...steps }));`;
     samples.push(JSON.parse(result.stdout.trim()) as (typeof samples)[number]);
   }
   const modules = samples[0]!.modules;
-  const parts: Array<Exclude<BreakdownStep, "total">> = ["load", "parse", "json", "analyze", "rewrite"];
+  const parts: Array<Exclude<BreakdownStep, "total">> = ["load", "scan", "parse", "json", "analyze", "rewrite"];
   const steps = Object.fromEntries([
     ...parts.map((step) => [step, summarize(samples.map((sample) => sample[step]))]),
     ["total", summarize(samples.map((sample) => parts.reduce((sum, step) => sum + sample[step], 0)))],
   ]) as Record<BreakdownStep, Summary>;
   const labels: Record<BreakdownStep, string> = {
     load: "load the core (its modules and magic-string; the parser is Rolldown's, loaded already)",
-    parse: "parse (oxc, native: Rolldown's parseSync, errors and comments)",
+    scan: "the sparse text (the blocks the analysis never reads blanked: transformer/core/sparse-text.ts)",
+    parse: "parse of the sparse text (oxc, native: Rolldown's parseSync, errors and comments)",
     json: "the AST handed to JavaScript (oxc's JSON string and JSON.parse of it, and the garbage collection that brings on)",
     analyze: "analysis (tags, `injected` names, client keys)",
     rewrite: "rewrite (magic-string edits and the edited text; no map, as in the build)",
@@ -328,7 +333,7 @@ console.log(JSON.stringify({ modules: files.length, ...steps }));`;
 }
 
 function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakdown): { table: Table; goal: Goal } {
-  const variants: ViteVariant[] = ["plain", "plugin", "oxc-parser", "floor"];
+  const variants: ViteVariant[] = ["plain", "plugin", "oxc-parser", "floor", "hook"];
   const samples = new Map(variants.map((variant) => [variant, [] as ViteSample[]]));
   for (let run = 0; run < options.runs; run++) for (const variant of variants) samples.get(variant)!.push(viteOnce(dir, variant));
   const of = (variant: ViteVariant) => ({
@@ -343,6 +348,8 @@ function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakd
   const verdict = judged(plugin.wall.median, plain.wall.median, plugin.cpu.median, plain.cpu.median);
   const oxcVerdict = judged(oxcParser.wall.median, plain.wall.median, oxcParser.cpu.median, plain.cpu.median);
   const floorVerdict = judged(floor.wall.median, plain.wall.median, floor.cpu.median, plain.cpu.median);
+  const hook = of("hook");
+  const hookVerdict = judged(hook.wall.median, plain.wall.median, hook.cpu.median, plain.cpu.median);
   const row = (label: string, build: ReturnType<typeof of>, text: string) => [
     label,
     formatSpread(build.cpu, formatMs),
@@ -361,6 +368,7 @@ function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakd
         row("vite build + @inject-client/transformer/vite", plugin, verdict.text),
         row("vite build + the same transform on oxc-parser's parser (none borrowed from Rolldown)", oxcParser, oxcVerdict.text),
         row("vite build + the floor (same filter, one edit without parsing, no map)", floor, floorVerdict.text),
+        row("vite build + the hook alone (same filter, the handler returns nothing)", hook, hookVerdict.text),
       ],
     },
     goal: {

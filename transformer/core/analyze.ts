@@ -29,7 +29,7 @@ export interface Analysis {
 }
 
 /** How `injected` is reachable: imported (or required) names and runtime namespaces. */
-interface RuntimeImports {
+export interface RuntimeImports {
   injectedNames: Set<string>;
   namespaces: Set<string>;
 }
@@ -42,7 +42,7 @@ function isRuntimeRequire(node: AstNode | null | undefined): boolean {
   return node.arguments.length === 1 && isRuntimeRequire(first);
 }
 
-function collectRuntimeImports(program: AstNode): RuntimeImports {
+export function collectRuntimeImports(program: AstNode): RuntimeImports {
   const found: RuntimeImports = { injectedNames: new Set(), namespaces: new Set() };
   for (const statement of program.body as AstNode[]) {
     if (statement.type === "ImportDeclaration") {

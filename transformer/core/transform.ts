@@ -5,10 +5,11 @@
 import { basename } from "node:path";
 import MagicString, { type SourceMap } from "magic-string";
 import { mayNeedTransform } from "../tag.js";
-import { analyze, type Finding, type Target } from "./analyze.js";
+import { analyze, collectRuntimeImports, type Analysis, type AnalyzeOptions, type Finding, type Target } from "./analyze.js";
 import type { ClientKey } from "./keys.js";
-import { languageOf, LineMap, parse, type ParsedFile, type ParseSync } from "./ast.js";
+import { languageOf, LineMap, parse, type Language, type ParsedFile, type ParseSync } from "./ast.js";
 import { rewrite, type ModuleFormat } from "./rewrite.js";
+import { sparseText } from "./sparse-text.js";
 
 export type { ModuleFormat } from "./rewrite.js";
 export type { ParseSync } from "./ast.js";
@@ -71,15 +72,15 @@ export function transformWith(parser: ParseSync, code: string, fileName: string,
   if (fileName.endsWith(".d.ts") || /\.d\.[cm]ts$/.test(fileName) || !mayNeedTransform(code)) return undefined;
   const lang = languageOf(fileName);
   if (!lang) return undefined;
-  const parsed = parse(parser, fileName, code, lang);
-  if (!parsed) return undefined;
   let keyFor: ((index: number) => ClientKey | undefined) | undefined;
   if (options.source) {
     const original = analyzeSource(parser, options.source);
     if (original && original.diagnostics.length > 0) return { code, edited: false, map: undefined, diagnostics: original.diagnostics };
     keyFor = original ? (index) => original.targets[index]?.binding.key : undefined;
   }
-  const { targets, findings } = analyze(code, parsed, { keyFor });
+  const analyzed = parseAndAnalyze(parser, fileName, code, lang, { keyFor });
+  if (!analyzed) return undefined;
+  const { parsed, targets, findings } = analyzed;
   if (targets.length === 0 && findings.length === 0) return undefined;
   const diagnostics = toDiagnostics(code, fileName, findings);
   if (targets.length === 0) return { code, edited: false, map: undefined, diagnostics };
@@ -112,8 +113,33 @@ function analyzeSource(
   source: { code: string; fileName: string },
 ): { targets: Target[]; diagnostics: CoreDiagnostic[] } | undefined {
   const lang = languageOf(source.fileName);
-  const parsed = lang && mayNeedTransform(source.code) ? parse(parser, source.fileName, source.code, lang) : undefined;
-  if (!parsed) return undefined;
-  const { targets, findings } = analyze(source.code, parsed);
+  const analyzed = lang && mayNeedTransform(source.code) ? parseAndAnalyze(parser, source.fileName, source.code, lang) : undefined;
+  if (!analyzed) return undefined;
+  const { targets, findings } = analyzed;
   return { targets, diagnostics: toDiagnostics(source.code, source.fileName, findings) };
+}
+
+/**
+ * Parses and analyses `code`, on its sparse text (./sparse-text.ts) where it has one and the analysis
+ * of that is the file's; else on the whole text. `sparse: false` parses the whole text (the tests compare
+ * the two). Undefined on a syntax error.
+ */
+export function parseAndAnalyze(
+  parser: ParseSync,
+  fileName: string,
+  code: string,
+  lang: Language,
+  options: AnalyzeOptions = {},
+  sparse = true,
+): (Analysis & { parsed: ParsedFile; fromSparseText: boolean }) | undefined {
+  const text = sparse && (lang === "ts" || lang === "js") ? sparseText(code) : undefined;
+  const parsedSparse = text && parse(parser, fileName, text.text, lang);
+  if (parsedSparse) {
+    const analysis = analyze(code, parsedSparse, options);
+    const bodies = analysis.targets.map((target) => target.fn.body as { start: number; end: number });
+    if (text.serves(collectRuntimeImports(parsedSparse.program).injectedNames, bodies))
+      return { ...analysis, parsed: parsedSparse, fromSparseText: true };
+  }
+  const parsed = parse(parser, fileName, code, lang);
+  return parsed && { ...analyze(code, parsed, options), parsed, fromSparseText: false };
 }
