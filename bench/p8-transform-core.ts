@@ -381,13 +381,13 @@ function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakd
         : {
             why:
               `Rolldown bundles these 1,000 small files natively in well under a millisecond each, and a fifth of them are tagged, so the JavaScript work per tagged module shows at once. ` +
-              `The floor row (the same native filter, one edit without parsing, no map: what any JavaScript transform of these modules costs at least) is ${floorVerdict.text}; on a loaded machine the spread of the all-threads CPU is as wide as the gap to 1.05. ` +
+              `The floor row (the same native filter, one edit without parsing, no map: what any JavaScript transform of these modules costs at least) is ${floorVerdict.text}, and the hook alone (a handler that returns nothing) ${hookVerdict.text}: ` +
+              "a JavaScript plugin that sees these modules at all is near or past the goal before it does any work, so 1.05 needs the rewrite inside Rolldown (a native plugin, in Rust). " +
               `What the plugin adds is its JavaScript on the main thread, ${mainExtra(plugin)} over the floor's there; step by step (the breakdown table, ${breakdown.modules} modules as cold as in the build): ` +
-              `the AST handed to JavaScript ${step("json")}, the native parse ${step("parse")}, the analysis ${step("analyze")}, the rewrite ${step("rewrite")}, loading the core ${step("load")}. ` +
-              "oxc hands its AST over as a JSON string (serialised natively with the parse) that JSON.parse rebuilds, every node of the file; its raw transfer and lazy form, Node ≥ 22 only, measured slower cold there. " +
-              "The analysis already walks only the paths to the tags and the `injected` names, untagged modules never reach JavaScript (the filter), a build without maps gets none, and the parser is the one Rolldown has loaded " +
-              `(with oxc-parser's own: ${oxcVerdict.text}, ${mainExtra(oxcParser)} on the main thread over the floor). ` +
-              "Measured and dropped: a second parse of the text with every block the analysis never reads blanked out, which needs about a third of the JSON, came out no cheaper cold: the first parse still serialises the whole file, the block scan runs cold, and a first AST left unread slows the parses after it.",
+              `the AST handed to JavaScript ${step("json")}, the sparse scan ${step("scan")}, the native parse ${step("parse")}, the analysis ${step("analyze")}, the rewrite ${step("rewrite")}, loading the core ${step("load")}. ` +
+              "oxc hands its AST over as a JSON string that JSON.parse rebuilds, every node of the text, so the core parses a sparse text (the inside of every block the analysis never reads blanked, offsets kept): about a third of the JSON; its raw transfer and lazy form, Node ≥ 22 only, measured slower cold there. " +
+              "The analysis walks only the paths to the tags and the `injected` names, untagged modules never reach JavaScript (the filter), a build without maps gets none, and the parser is the one Rolldown has loaded " +
+              `(with oxc-parser's own: ${oxcVerdict.text}, ${mainExtra(oxcParser)} on the main thread over the floor). On a loaded machine the spread of the all-threads CPU is as wide as the gap to 1.05.`,
           }),
     },
   };

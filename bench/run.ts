@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeMachine, loadAverage } from "./lib/machine.js";
-import { scratch } from "./lib/paths.js";
+import { sectionsDirFor } from "./lib/paths.js";
 import { printSection, renderResults, type SectionResult } from "./lib/report.js";
 import { explainMissed } from "./lib/why.js";
 
@@ -28,7 +28,8 @@ if (values.help) {
   --runs   runs per tool (P2, P3, P4) / rounds (P5) / fresh processes per import (P7); default 3 (P4, P5: 5; P7: 15), --quick: 1 (P7: 3)
   --quick  one run each, shorter micro-benchmarks; figures are indicative only
   --out    where to write the report (default bench/RESULTS.md)
-  --merge  take the figures not run now from the last run that measured them (kept in .tmp/bench/sections/);
+  --merge  take the figures not run now from the last run that measured them for the same report (kept in
+           .tmp/bench/sections/, or a folder of its own per --out file);
            each such section says when it was measured. On whenever --only is given (\`--only none\` re-renders
            the report from the stored sections), so running one figure never drops the others from the report`);
   process.exit(0);
@@ -61,6 +62,8 @@ console.log(`inject-client benchmarks — ${machine.cpu}, ${machine.cores} cores
 
 const sections: SectionResult[] = [];
 const started = performance.now();
+const outFile = path.resolve(values.out ?? new URL("./RESULTS.md", import.meta.url).pathname);
+const sectionsDir = sectionsDirFor(values.out);
 
 async function section(figure: Figure, load: () => Promise<SectionResult | SectionResult[]>): Promise<void> {
   if (!only.has(figure)) return;
@@ -74,7 +77,6 @@ async function section(figure: Figure, load: () => Promise<SectionResult | Secti
       { id: figure, title: "(failed)", method: "", tables: [], goals: [], notes: [], skipped: `failed: ${(error as Error).stack ?? error}` },
     ];
   }
-  const sectionsDir = path.join(scratch, "sections");
   mkdirSync(sectionsDir, { recursive: true });
   for (const result of results) {
     result.measuredAt = new Date(figureStarted - performance.now() + Date.now()).toISOString();
@@ -97,7 +99,7 @@ await section("p8", async () => (await import("./p8-transform-core.js")).runTran
 // A run of some figures keeps the others in the report: without this, `--only p4` would rewrite RESULTS.md with P4 alone.
 if (values.merge || values.only !== undefined) {
   for (const id of ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]) {
-    const file = path.join(scratch, "sections", `${id}.json`);
+    const file = path.join(sectionsDir, `${id}.json`);
     if (!sections.some((s) => s.id === id) && existsSync(file)) sections.push(JSON.parse(readFileSync(file, "utf8")) as SectionResult);
   }
 }
@@ -106,7 +108,6 @@ sections.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 explainMissed(sections);
 if (only.size === 0) machine.loadAtStart = "n/a (re-rendered from stored sections: see each section's own line)";
 else machine.loadAtEnd = loadAverage();
-const outFile = values.out ?? new URL("./RESULTS.md", import.meta.url).pathname;
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(outFile, renderResults(machine, sections, command));
 console.log(`\nwrote ${outFile} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`);

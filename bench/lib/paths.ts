@@ -1,10 +1,19 @@
 // Where things are. Scratch output goes to .tmp/bench (git-ignored), never into the repo tree.
+import { createHash } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
 export const scratch = path.join(repo, ".tmp", "bench");
+/**
+ * Where a report's sections are stored for later `--only` runs to merge from: one folder per report, so
+ * a trial run with `--out` elsewhere never replaces the figures bench/RESULTS.md is re-rendered from.
+ */
+export function sectionsDirFor(outFile: string | undefined): string {
+  if (outFile === undefined) return path.join(scratch, "sections");
+  return path.join(scratch, `sections-${createHash("sha256").update(path.resolve(outFile)).digest("hex").slice(0, 12)}`);
+}
 export const peakRssHook = fileURLToPath(new URL("./peak-rss.cjs", import.meta.url));
 
 /** Node CLIs the benchmarks run, by script path (run with `node`, so the peak-RSS hook loads in them). */

@@ -1,10 +1,13 @@
 // The bench's own arithmetic and tables: figures in bench/RESULTS.md are only as good as these.
 // (Speed itself is measured by `npm run bench`, never by a timed test.)
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeMachine } from "../../bench/lib/machine.js";
-import { markdownTable } from "../../bench/lib/report.js";
+import { repo, sectionsDirFor } from "../../bench/lib/paths.js";
+import { markdownTable, type SectionResult } from "../../bench/lib/report.js";
 import { footprintTable, formatMB } from "../../bench/p7-footprint.js";
 import { ratio, summarize } from "../../bench/lib/stats.js";
 
@@ -45,8 +48,29 @@ describe("bench statistics", () => {
     expect(JSON.stringify(machine)).toMatch(/cores|cpu/i);
   });
 
+  it("`--only none --out FILE` re-renders FILE from the sections stored for FILE, not from bench/RESULTS.md's", () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "bench-out-")), "trial.md");
+    const stored = sectionsDirFor(out);
+    mkdirSync(stored, { recursive: true });
+    const section: SectionResult = { id: "p4", title: "a trial figure", method: "seeded by the test", tables: [], goals: [], notes: [] };
+    writeFileSync(path.join(stored, "p4.json"), JSON.stringify(section));
+    try {
+      const result = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--only", "none", "--out", out], {
+        cwd: repo,
+        encoding: "utf8",
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const report = readFileSync(out, "utf8");
+      expect(report).toContain("a trial figure");
+      // Only the seeded figure: none of the default report's stored sections.
+      expect(report.match(/^## P\d/gm)).toEqual(["## P4"]);
+      expect(sectionsDirFor(undefined)).not.toBe(stored);
+    } finally {
+      rmSync(stored, { recursive: true, force: true });
+    }
+  });
+
   it("npm run bench -- --help explains its flags without running anything", () => {
-    const repo = fileURLToPath(new URL("../..", import.meta.url));
     const result = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--help"], { cwd: repo, encoding: "utf8" });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/--only/);
