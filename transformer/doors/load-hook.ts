@@ -65,9 +65,13 @@ function text(source: LoadResult["source"]): string | undefined {
   ).toString("utf8");
 }
 
+/** Formats in which Node hands over TypeScript as written (type stripping comes after the hooks): nothing compiled it. */
+const AS_WRITTEN = new Set(["module-typescript", "commonjs-typescript"]);
+
 /** A loader below this hook compiled `file` and dropped its tags: the file as written, when that is what happened. */
-function compiledAway(file: string, code: string): string | undefined {
-  if (!TYPESCRIPT_FILE.test(file) || tagOffsets(code).length > 0) return undefined;
+function compiledAway(file: string, code: string, format: string | null | undefined): string | undefined {
+  // Read the file a second time only where another loader may have compiled it: not for Node's own TypeScript.
+  if (!TYPESCRIPT_FILE.test(file) || (format && AS_WRITTEN.has(format)) || tagOffsets(code).length > 0) return undefined;
   const written = readFileSync(file, "utf8");
   return written !== code && tagOffsets(written).length > 0 ? written : undefined;
 }
@@ -110,7 +114,7 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   if (!isRewritable(file)) return loaded;
   const code = text(loaded.source);
   if (code === undefined) return loaded;
-  const written = compiledAway(file, code);
+  const written = compiledAway(file, code, loaded.format);
   if (written !== undefined) {
     const rewritten = rewriteSource(written, file);
     if (rewritten === undefined) return loaded;
