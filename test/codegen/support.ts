@@ -1,6 +1,6 @@
 // Helpers for the codegen tests: generate in process or run the built CLI as a subprocess, and compile
-// generated code with the real tsc in a throwaway project that depends on inject-client (a symlink to this
-// repo) and openapi-fetch.
+// generated code with the real tsc in a throwaway project that depends on inject-client as installed from
+// its packed tarball (test/support/installed-packages.ts), never a link to this repo.
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import type { GeneratedClient, GenerateOptions } from "../../codegen/generate.js";
+import { linkPackedPackages } from "../support/installed-packages.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = path.join(REPO, "codegen/dist/cli.js");
@@ -81,8 +82,9 @@ export function snapshot(dir: string): Map<string, { bytes: string; mtimeMs: num
 export type Resolution = "nodenext" | "bundler";
 
 /**
- * A user's project: `package.json` (ESM), node_modules/inject-client -> this repo, node_modules/openapi-fetch,
- * and a strict tsconfig per resolution mode. No @types/node: generated code must not need it.
+ * A user's project: `package.json` (ESM), node_modules/inject-client and the openapi-fetch it brings (links to
+ * the packed tarball's shared install: packs the packages, and installs them once per build), @types/node, and
+ * a strict tsconfig per resolution mode.
  */
 export function makeProject(dir: string): void {
   mkdirSync(path.join(dir, "node_modules"), { recursive: true });
@@ -90,8 +92,7 @@ export function makeProject(dir: string): void {
   const link = (name: string, target: string) => {
     if (!existsSync(path.join(dir, "node_modules", name))) symlinkSync(target, path.join(dir, "node_modules", name), "dir");
   };
-  link("inject-client", path.join(REPO, "runtime"));
-  link("openapi-fetch", path.join(REPO, "node_modules/openapi-fetch"));
+  linkPackedPackages(dir, ["inject-client", "openapi-fetch"]);
   // A Node project has Node's types: they declare the fetch globals (AbortSignal, Headers) the client's options use.
   mkdirSync(path.join(dir, "node_modules/@types"), { recursive: true });
   link("@types/node", path.join(REPO, "node_modules/@types/node"));

@@ -1,6 +1,7 @@
 // Every ```ts block of the READMEs compiles as pasted: each block is a module of a scratch project with the
 // quick start's tsconfig.json (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess,
-// verbatimModuleSyntax, NodeNext), the built packages (inject-client, @inject-client/transformer), Vitest,
+// verbatimModuleSyntax, NodeNext), the packed packages (inject-client, @inject-client/transformer, installed
+// from their tarballs: test/support/installed-packages.ts), Vitest,
 // and the clients the README imports, generated: PrefectClient (src/generated/prefect) and PetClient
 // (src/generated/pets). A block that is deliberately not standalone says so right before its fence, with
 // `<!-- not-checked: <reason> -->`; there are few, and each gives a reason.
@@ -8,6 +9,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateInto, makeProject, PREFECT_SPEC, REPO, SPECS, tempDir, typeCheck, removeTempDirs, type Diagnostic } from "../codegen/support.js";
+import { linkPackedPackages } from "../support/installed-packages.js";
 
 afterAll(removeTempDirs);
 
@@ -56,7 +58,9 @@ const placed = new Map<string, Block>();
 beforeAll(async () => {
   dir = tempDir("readme-typescript");
   makeProject(dir);
-  for (const name of ["vitest", "@vitest", "@inject-client", "typescript"]) {
+  linkPackedPackages(dir, ["@inject-client/transformer"]);
+  // Third-party tools from the repo's node_modules (ours come packed, above).
+  for (const name of ["vitest", "@vitest", "typescript"]) {
     try {
       symlinkSync(path.join(REPO, "node_modules", name), path.join(dir, "node_modules", name), "dir");
     } catch (error) {

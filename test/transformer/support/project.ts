@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { linkPackedPackages } from "../../support/installed-packages.js";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const FIXTURES = join(REPO, "test/fixtures/transformer");
@@ -38,7 +39,8 @@ export function removeTempDirs(): void {
 
 /**
  * Copies a fixture project to a fresh temp dir and gives it a node_modules the way an installed
- * app has one: `inject-client` (this package, by symlink) and `@types`.
+ * app has one: `inject-client` and `@inject-client/transformer` as installed from their packed
+ * tarballs (links to the shared install of test/support/installed-packages.ts), and `@types`.
  */
 export function copyFixture(name: string, files: Record<string, string> = {}, fixtures = FIXTURES): string {
   const dir = makeTempDir(name);
@@ -47,9 +49,7 @@ export function copyFixture(name: string, files: Record<string, string> = {}, fi
     filter: (source) => !/[/\\](dist|node_modules)$/.test(source),
   });
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(join(REPO, "runtime"), join(dir, "node_modules/inject-client"), "dir");
-  mkdirSync(join(dir, "node_modules/@inject-client"));
-  symlinkSync(join(REPO, "transformer"), join(dir, "node_modules/@inject-client/transformer"), "dir");
+  linkPackedPackages(dir, ["inject-client", "@inject-client/transformer"]);
   symlinkSync(join(REPO, "node_modules/@types"), join(dir, "node_modules/@types"), "dir");
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
