@@ -4,7 +4,8 @@ import type { TypeScriptApi } from "./typescript-api.js";
 /** The import string rewritten code uses to reach the runtime (see docs/architecture.md). */
 export const RUNTIME_MODULE = "inject-client/runtime";
 
-const TAG_TEXT = "@injectClient";
+/** The tag as written (a tag line is stricter: `hasTagLine`). */
+export const TAG_TEXT = "@injectClient";
 const INJECTED_TEXT = "injected";
 /**
  * A JSDoc line that starts with the tag (after the optional `*`), as JSDoc reads tags: prose that

@@ -9,6 +9,7 @@ import { hasTagLine, RUNTIME_MODULE } from "../tag.js";
 import { forEachChild, isFunctionLike, skipWrappers, staticName, type AstNode, type ParsedFile } from "./ast.js";
 import { fileScope, keyFromAnnotation, type ClientKey, type FileScope, type KeyLookup } from "./keys.js";
 import { locateClient, type ClientBinding } from "./locate-client.js";
+import { anyWithin } from "./offsets.js";
 import { decideKey, judgeSubject, type SubjectShape } from "../rules.js";
 
 /** A function to rewrite: its parameters and body are those of `fn` (a method's value, for methods). */
@@ -247,15 +248,7 @@ class Waypoints {
   }
   /** Whether some offset lies in [start, end). */
   within(start: number, end: number): boolean {
-    const offsets = this.#offsets;
-    let low = 0;
-    let high = offsets.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (offsets[middle]! < start) low = middle + 1;
-      else high = middle;
-    }
-    return low < offsets.length && offsets[low]! < end;
+    return anyWithin(this.#offsets, start, end);
   }
 }
 

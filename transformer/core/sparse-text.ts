@@ -14,8 +14,8 @@
  * mattered after all.
  */
 
-/** Words a block must not lose: the tag, and the names `injected` is reached by (aliases added per file). */
-const TAG_TEXT = "@injectClient";
+import { TAG_TEXT } from "../tag.js";
+import { anyWithin } from "./offsets.js";
 
 const TOP = 0;
 const BRACE = 1;
@@ -93,18 +93,6 @@ function keepOffsets(code: string, words: Iterable<string>): number[] {
     for (let at = code.indexOf(word); at !== -1; at = code.indexOf(word, at + word.length)) offsets.push(at);
   }
   return offsets.sort((a, b) => a - b);
-}
-
-/** Whether some offset lies in [start, end). */
-function anyWithin(offsets: readonly number[], start: number, end: number): boolean {
-  let low = 0;
-  let high = offsets.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (offsets[middle]! < start) low = middle + 1;
-    else high = middle;
-  }
-  return low < offsets.length && offsets[low]! < end;
 }
 
 /** `import { injected as inj }`, `const { injected: inj } = require(…)`: the local names `injected` may go by. */
