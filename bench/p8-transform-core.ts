@@ -358,6 +358,8 @@ function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakd
     text,
   ];
   const mainExtra = (build: ReturnType<typeof of>) => formatMs(build.main.median - floor.main.median);
+  // CPU of the threads other than the main one (Rolldown's, and V8's own: garbage collection, optimizing compiles), over the floor's.
+  const otherExtra = (build: ReturnType<typeof of>) => formatMs(build.cpu.median - build.main.median - (floor.cpu.median - floor.main.median));
   const step = (name: BreakdownStep) => formatMs(breakdown.steps[name].median);
   return {
     table: {
@@ -383,7 +385,7 @@ function viteBuild(dir: string, options: TransformCoreOptions, breakdown: Breakd
               `Rolldown bundles these 1,000 small files natively in well under a millisecond each, and a fifth of them are tagged, so the JavaScript work per tagged module shows at once. ` +
               `The floor row (the same native filter, one edit without parsing, no map: what any JavaScript transform of these modules costs at least) is ${floorVerdict.text}, and the hook alone (a handler that returns nothing) ${hookVerdict.text}: ` +
               "a JavaScript plugin that sees these modules at all is near or past the goal before it does any work, so 1.05 needs the rewrite inside Rolldown (a native plugin, in Rust). " +
-              `What the plugin adds is its JavaScript on the main thread, ${mainExtra(plugin)} over the floor's there; step by step (the breakdown table, ${breakdown.modules} modules as cold as in the build): ` +
+              `What the plugin adds is its JavaScript on the main thread, ${mainExtra(plugin)} over the floor's there, and with it ${otherExtra(plugin)} on the other threads (V8 collecting the AST's garbage and compiling the core's cold code there; medians, so only roughly); step by step (the breakdown table, ${breakdown.modules} modules as cold as in the build): ` +
               `the AST handed to JavaScript ${step("json")}, the sparse scan ${step("scan")}, the native parse ${step("parse")}, the analysis ${step("analyze")}, the rewrite ${step("rewrite")}, loading the core ${step("load")}. ` +
               "oxc hands its AST over as a JSON string that JSON.parse rebuilds, every node of the text, so the core parses a sparse text (the inside of every block the analysis never reads blanked, offsets kept): about a third of the JSON; its raw transfer and lazy form, Node ≥ 22 only, measured slower cold there. " +
               "The analysis walks only the paths to the tags and the `injected` names, untagged modules never reach JavaScript (the filter), a build without maps gets none, and the parser is the one Rolldown has loaded " +
