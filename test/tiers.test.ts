@@ -11,8 +11,13 @@ const REPO = fileURLToPath(new URL("..", import.meta.url));
 
 /** Helpers that run a program, by the module (relative to the repo, no extension) that exports them. */
 const SPAWNING_HELPERS: Record<string, string[]> = {
-  "test/codegen/support": ["runCli", "typeCheck"],
-  "test/transformer/support/project": ["tspc", "runNode", "TSPC"],
+  // makeProject and copyFixture pack the packages (npm) for the project's node_modules.
+  "test/codegen/support": ["runCli", "typeCheck", "makeProject"],
+  "test/transformer/support/project": ["tspc", "runNode", "TSPC", "copyFixture"],
+  "test/support/installed-packages": ["linkPackedPackages", "packedNodeModules"],
+  "test/transformer/support/installed": ["installPackedPackages", "cachedTool"],
+  "test/wire/generated-fixture": ["generateFixtureProject"],
+  "bench/lib/install": ["packTarballs", "sh"],
   "bench/corpus/tools": ["runNode", "runOurs", "runOpenapiTypescript", "typecheck", "OUR_CLI"],
   "bench/matrix/matrix": ["runMatrix"],
 };
@@ -82,5 +87,8 @@ describe("test tiers", () => {
     expect(spawningImports("test/codegen/cli.test.ts")).toContain("imports runCli from ./support.js");
     expect(spawningImports("test/transformer/parity.test.ts")).toContain("imports tspc from ./support/project.js");
     expect(spawningImports("test/package/pack.test.ts")).toContain("imports node:child_process");
+    expect(spawningImports("test/codegen/plain-types.test.ts")).toContain("imports makeProject from ./support.js");
+    expect(spawningImports("test/transformer/parity.test.ts")).toContain("imports copyFixture from ./support/project.js");
+    expect(spawningImports("test/transformer/differential.test.ts")).toContain("imports linkPackedPackages from ../support/installed-packages.js");
   });
 });

@@ -41,8 +41,9 @@ export async function use(client: PlaceholdersWithoutParametersClient): Promise<
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      // Under .tmp/ of this repo, so `inject-client/runtime` resolves to this package by self-reference.
+      // A user's project: `inject-client/runtime` is the runtime as installed from its packed tarball.
       const runDir = tempDir("undeclared-run");
+      makeProject(runDir);
       await generateInto(path.join(runDir, "client"), { input: UNDECLARED });
       writeFileSync(
         path.join(runDir, "main.ts"),

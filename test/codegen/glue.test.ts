@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, runCli, SPECS, tempDir, removeTempDirs } from "./support.js";
+import { makeProject, REPO, runCli, SPECS, tempDir, removeTempDirs } from "./support.js";
 
 afterAll(removeTempDirs);
 
@@ -44,8 +44,9 @@ afterAll(async () => {
 
 describe("generated methods at run time", () => {
   it("send each argument where the spec says, and return the parsed body", async () => {
-    // Under .tmp/ of this repo, so `inject-client/runtime` resolves to this package by self-reference.
+    // A user's project: `inject-client/runtime` is the runtime as installed from its packed tarball.
     const dir = tempDir("glue");
+    makeProject(dir);
     expect((await runCli(["generate", "--input", path.join(SPECS, "petstore.yaml"), "--out", path.join(dir, "client")])).status).toBe(0);
     writeFileSync(
       path.join(dir, "main.ts"),

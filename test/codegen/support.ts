@@ -5,6 +5,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
@@ -54,11 +55,16 @@ export async function generateInto(out: string, options: GenerateOptions): Promi
 
 const created: string[] = [];
 
-/** A fresh directory under .tmp/ (git-ignored); `removeTempDirs` deletes it after the file's tests. */
+/**
+ * Where the scratch projects live: outside the repository, so that a package a project does not hold itself
+ * does not resolve up the tree to the repo's node_modules (and our workspaces there).
+ */
+export const SCRATCH_ROOT = path.join(tmpdir(), "inject-client-tests", "codegen");
+
+/** A fresh directory under SCRATCH_ROOT; `removeTempDirs` deletes it after the file's tests. */
 export function tempDir(prefix: string): string {
-  const base = path.join(REPO, ".tmp/codegen-tests");
-  mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(path.join(base, `${prefix}-`));
+  mkdirSync(SCRATCH_ROOT, { recursive: true });
+  const dir = mkdtempSync(path.join(SCRATCH_ROOT, `${prefix}-`));
   created.push(dir);
   return dir;
 }

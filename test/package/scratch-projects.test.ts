@@ -4,17 +4,18 @@
 // missing from `files`), so a packaging mistake would pass every test there.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeProject, REPO, removeTempDirs as removeCodegenDirs, tempDir } from "../codegen/support.js";
-import { copyFixture, removeTempDirs as removeTransformerDirs } from "../transformer/support/project.js";
+import { copyFixture, makeTempDir, removeTempDirs as removeTransformerDirs } from "../transformer/support/project.js";
 
 afterAll(() => {
   removeCodegenDirs();
   removeTransformerDirs();
 });
 
-const insideRepo = (file: string) => !path.relative(REPO, file).startsWith("..");
+const insideRepo = (file: string) => !path.relative(realpathSync(REPO), realpathSync(file)).startsWith("..");
 
 /** Where `name` resolves from `project` (realpath), and the package found there. */
 function installed(project: string, name: string): { dir: string; version: string } {
@@ -70,5 +71,28 @@ describe("scratch projects get the packed packages, never the repository", () =>
     const loaded = nodeResolves(project, ["@inject-client/transformer", "@inject-client/transformer/vite", "inject-client/runtime"]);
     expect(loaded.filter(insideRepo)).toEqual([]);
     expect(loaded[2]).toBe(path.join(runtime.dir, "dist/index.js"));
+  }, 240_000);
+
+  it("the scratch roots lie outside the repository: what a project does not link itself does not resolve", () => {
+    // Inside the repo, anything a project forgot to link would resolve up the tree to the repo's node_modules
+    // (our workspaces among them): here, nothing but what the project holds resolves.
+    const STRAYS = ["@inject-client/codegen", "vitest", "typescript"];
+    const projects = { tempDir: tempDir("scratch-root"), makeTempDir: makeTempDir("scratch-root"), copyFixture: copyFixture("parity") };
+    for (const [helper, dir] of Object.entries(projects)) expect(insideRepo(dir), `${helper}: ${dir}`).toBe(false);
+    // Found by node's lookup (a package that exports no `require` entry is found all the same).
+    const resolvable = (from: string, name: string) => {
+      try {
+        createRequire(path.join(from, "noop.js")).resolve(name);
+        return true;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "ERR_PACKAGE_PATH_NOT_EXPORTED";
+      }
+    };
+    for (const [helper, dir] of Object.entries(projects)) {
+      const stray = STRAYS.filter((name) => resolvable(dir, name));
+      expect(stray, helper).toEqual([]);
+    }
+    // The probe can tell: from the repo itself, they resolve.
+    expect(STRAYS.filter((name) => resolvable(REPO, name))).toHaveLength(3);
   }, 240_000);
 });

@@ -3,13 +3,14 @@
 // keyless `injected()` with no class to name. Transpiled per file as Vite does, and through a program
 // whose type checker tells an imported class from an imported interface, as tspc does.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import typescriptModule from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { injectClientTransformer } from "@inject-client/transformer";
 import { injectClient } from "@inject-client/transformer/vite";
-import { REPO } from "./support/project.js";
+import { linkPackedPackages } from "../support/installed-packages.js";
+import { makeTempDir } from "./support/project.js";
 
 // The compiler is CommonJS: its default import is the `ts` namespace.
 const ts = typescriptModule as unknown as typeof import("typescript");
@@ -36,6 +37,16 @@ function transpile(code: string): Emitted {
     },
   }).outputText;
   return { output, diagnostics };
+}
+
+/**
+ * A scratch dir (outside the repo: else `inject-client/runtime` would resolve up the tree to the repo's
+ * workspace) whose node_modules has the runtime as installed from its packed tarball, for node and tsc.
+ */
+function userProject(name: string): string {
+  const dir = makeTempDir(name);
+  linkPackedPackages(dir, ["inject-client"]);
+  return dir;
 }
 
 const resolveLine = (output: string) => /getOrCreateClient\((.*)\);/.exec(output)?.[1];
@@ -118,8 +129,7 @@ export async function c({ client }: { client?: Shaped | ManagedClient } = {}) { 
 
 describe("the guard, where no type checker could tell (the Vite plugin)", () => {
   it("an imported interface behind a keyless injected() fails the call with an error that says what to write", async () => {
-    mkdirSync(join(REPO, ".tmp/transformer"), { recursive: true });
-    const dir = mkdtempSync(join(REPO, ".tmp/transformer/guard-"));
+    const dir = userProject("guard");
     try {
       const tagged = await injectClient().transform.handler(
         `import { injected } from "inject-client/runtime";
@@ -148,7 +158,7 @@ export async function pets(client: PetLike = injected()) { return client; }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });
 
 describe("TS47007: a keyless injected() with no class to name", () => {
@@ -202,8 +212,7 @@ describe("with the program's type checker (as under tspc)", () => {
   });
 
   function emitWithProgram(files: Record<string, string>): Emitted & { outputs: Record<string, string> } {
-    mkdirSync(join(REPO, ".tmp/transformer"), { recursive: true });
-    const dir = mkdtempSync(join(REPO, ".tmp/transformer/keys-"));
+    const dir = userProject("keys");
     dirs.push(dir);
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const program = ts.createProgram(
@@ -268,5 +277,5 @@ export async function optional(client?: PetLike) { return client; }
     ]);
     const keys = [...output.matchAll(/getOrCreateClient\((.*)\);/g)].map((match) => match[1]);
     expect(keys).toEqual(["client, PetClient_module_1.PetClient", "client"]);
-  });
+  }, 240_000);
 });

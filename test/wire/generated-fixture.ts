@@ -2,6 +2,7 @@
 // generateClient) and the typed calls of test/fixtures/wire/calls.ts next to it, for tsc to check and
 // for the wire test and bench/wire/run.ts to import.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateClient } from "../../codegen/generate.js";
@@ -18,11 +19,12 @@ export interface FixtureProject {
 }
 
 /**
- * Under the repo's .tmp/ (git-ignored), so that the generated `import ... from "inject-client/runtime"`
- * resolves to this workspace's runtime (its dist: `npm run build` first).
+ * Outside the repo (so that nothing resolves up the tree to the repo's node_modules), with `makeProject`'s
+ * node_modules: the generated `import ... from "inject-client/runtime"` resolves to the runtime as installed
+ * from its packed tarball (packed from its dist: `npm run build` first).
  */
 export async function generateFixtureProject(prefix: string): Promise<FixtureProject> {
-  const base = path.join(REPO, ".tmp/wire");
+  const base = path.join(tmpdir(), "inject-client-tests", "wire");
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, `${prefix}-`));
   makeProject(dir);

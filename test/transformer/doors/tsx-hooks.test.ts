@@ -1,28 +1,34 @@
 // How the register door tells where tsx's hooks are and whether they were registered before its own
 // (then tsx compiles before our hook sees a file, on Node 20): node's arguments read in order, tsx found
 // as the CLI passes it (a path into tsx/dist) or by name, our own register module found by path or by
-// package name. The end-to-end runs are in doors.test.ts.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+// package name. The register module is the one of @inject-client/transformer as installed from its packed
+// tarball (packing spawns npm: this file is in the e2e tier). The end-to-end runs are in doors.test.ts.
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loaderSpecifiers, tsxHooksUrl } from "../../../transformer/doors/tsx-hooks.js";
+import { linkPackedPackages, packedNodeModules } from "../../support/installed-packages.js";
 import { makeTempDir, REPO, removeTempDirs } from "../support/project.js";
 
 afterAll(removeTempDirs);
 
 const TSX_ESM = pathToFileURL(join(REPO, "node_modules/tsx/dist/esm/index.mjs")).href;
 const TSX_CLI_LOADER = pathToFileURL(join(REPO, "node_modules/tsx/dist/loader.mjs")).href;
-const REGISTER = join(REPO, "transformer/dist/doors/register.js");
-const self = pathToFileURL(REGISTER).href;
+/** The installed register module (a path), and its URL: what `import.meta.url` is in there. */
+let REGISTER: string;
+let self: string;
+beforeAll(() => {
+  REGISTER = join(packedNodeModules(), "@inject-client/transformer/dist/doors/register.js");
+  self = pathToFileURL(REGISTER).href;
+});
 
-/** An app directory with tsx and @inject-client/transformer installed (symlinks, as npm would place them). */
+/** An app directory with tsx and @inject-client/transformer installed (links, as npm would place them). */
 function app(): string {
   const dir = makeTempDir("tsx-hooks");
-  mkdirSync(join(dir, "node_modules/@inject-client"), { recursive: true });
+  linkPackedPackages(dir, ["@inject-client/transformer"]);
   symlinkSync(join(REPO, "node_modules/tsx"), join(dir, "node_modules/tsx"), "dir");
-  symlinkSync(join(REPO, "transformer"), join(dir, "node_modules/@inject-client/transformer"), "dir");
   writeFileSync(join(dir, "package.json"), "{}\n");
   return dir;
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { linkPackedPackages } from "../../support/installed-packages.js";
@@ -8,7 +9,11 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 export const FIXTURES = join(REPO, "test/fixtures/transformer");
 /** The real tspc binary (ts-patch's live-patching tsc), run with node as `npx tspc` would. */
 export const TSPC = join(REPO, "node_modules/ts-patch/bin/tspc.js");
-const TMP_ROOT = join(REPO, ".tmp/transformer");
+/**
+ * Where the scratch projects live: outside the repository, so that a package a project does not hold itself
+ * does not resolve up the tree to the repo's node_modules (and our workspaces there).
+ */
+export const TMP_ROOT = join(tmpdir(), "inject-client-tests", "transformer");
 
 export type TypeScriptVersion = "5" | "6";
 
@@ -23,7 +28,7 @@ const TYPESCRIPT_PATH: Record<TypeScriptVersion, string | undefined> = {
 
 const created: string[] = [];
 
-/** A fresh dir under .tmp/transformer (git-ignored), removed by `removeTempDirs`. */
+/** A fresh dir under TMP_ROOT, removed by `removeTempDirs`. */
 export function makeTempDir(name: string): string {
   mkdirSync(TMP_ROOT, { recursive: true });
   const dir = mkdtempSync(join(TMP_ROOT, `${name.replace(/\W/g, "-")}-`));
