@@ -36,6 +36,7 @@ export const E2E_FILES = [
   "test/transformer/doors/doors.test.ts",
   "test/transformer/doors/require-hook.test.ts",
   "test/transformer/doors/tsx-hooks.test.ts",
+  "test/transformer/doors/vite-root.test.ts",
   "test/transformer/e2e.test.ts",
   "test/transformer/import-shapes.test.ts",
   "test/transformer/keys.test.ts",

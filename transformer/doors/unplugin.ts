@@ -66,12 +66,12 @@ const parsers = new Map<string, Promise<Core.ParseSync>>();
  * one (a 3 MB native module) with the first tagged module; otherwise oxc-parser's, loaded now. The two
  * give the same transform (test/transformer/doors/host-parser.test.ts).
  */
-export function loadParser(rolldownVersion: string | undefined): Promise<Core.ParseSync> {
-  const key = rolldownVersion ?? "";
+export function loadParser(rolldownVersion: string | undefined, projectDir = process.cwd()): Promise<Core.ParseSync> {
+  const key = `${rolldownVersion ?? ""}\0${projectDir}`;
   let parser = parsers.get(key);
   if (!parser) {
     parser = (async () => {
-      const utils = rolldownVersion === undefined ? undefined : findRolldownUtils(rolldownVersion);
+      const utils = rolldownVersion === undefined ? undefined : findRolldownUtils(rolldownVersion, projectDir);
       if (utils) return ((await import(pathToFileURL(utils).href)) as { parseSync: Core.ParseSync }).parseSync;
       return (await import("../core/oxc-parse.js")).oxcParseSync;
     })();
@@ -88,10 +88,10 @@ export function loadParser(rolldownVersion: string | undefined): Promise<Core.Pa
 export async function transformModule(
   code: string,
   id: string,
-  options: { sourceMap?: boolean; rolldownVersion?: string } = {},
+  options: { sourceMap?: boolean; rolldownVersion?: string; projectDir?: string } = {},
 ): Promise<TransformedModule | null> {
   if (!mayNeedTransform(code)) return null;
-  const [{ formatCoreDiagnostic, transformWith }, parser] = await Promise.all([loadCore(), loadParser(options.rolldownVersion)]);
+  const [{ formatCoreDiagnostic, transformWith }, parser] = await Promise.all([loadCore(), loadParser(options.rolldownVersion, options.projectDir)]);
   const result = transformWith(parser, code, id.split("?", 1)[0]!, { sourceMap: options.sourceMap !== false });
   if (!result) return null;
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
@@ -103,6 +103,9 @@ export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | u
   // elsewhere (Rollup's and Rolldown's output options come after the transforms; webpack may add maps
   // through a plugin) every edited module gets one.
   let sourceMap = true;
+  // Where the host's Rolldown is resolved from: the project's root as the build knows it (Vite's `root`,
+  // Rolldown's `cwd`), which need not be the folder the build was started in (`vite build packages/app`).
+  let projectDir: string | undefined;
   return {
     name: "inject-client",
     enforce: "pre",
@@ -110,12 +113,18 @@ export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | u
       filter: { id: { include: SOURCE_ID, exclude: NODE_MODULES }, code: MAY_NEED_TRANSFORM },
       handler: (code, id): Promise<TransformResult> | null =>
         // Rolldown's version is known from `buildStart` on (Rolldown and Vite ≥ 8 alike).
-        includes(options, id) ? transformModule(code, id, { sourceMap, rolldownVersion: meta.versions.rolldown }) : null,
+        includes(options, id) ? transformModule(code, id, { sourceMap, rolldownVersion: meta.versions.rolldown, projectDir }) : null,
     },
     vite: {
       configResolved(config) {
+        projectDir = config.root;
         // The dev server and Vitest map every module (stack traces, coverage); a build only when asked.
         sourceMap = config.command === "serve" || Boolean(config.build.sourcemap);
+      },
+    },
+    rolldown: {
+      options(inputOptions) {
+        projectDir ??= inputOptions.cwd;
       },
     },
     esbuild: {
