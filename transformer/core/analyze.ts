@@ -27,10 +27,12 @@ export interface Finding {
 export interface Analysis {
   targets: Target[];
   findings: Finding[];
+  /** The local names `injected` is imported (or required) by. */
+  injectedNames: ReadonlySet<string>;
 }
 
 /** How `injected` is reachable: imported (or required) names and runtime namespaces. */
-export interface RuntimeImports {
+interface RuntimeImports {
   injectedNames: Set<string>;
   namespaces: Set<string>;
 }
@@ -43,7 +45,7 @@ function isRuntimeRequire(node: AstNode | null | undefined): boolean {
   return node.arguments.length === 1 && isRuntimeRequire(first);
 }
 
-export function collectRuntimeImports(program: AstNode): RuntimeImports {
+function collectRuntimeImports(program: AstNode): RuntimeImports {
   const found: RuntimeImports = { injectedNames: new Set(), namespaces: new Set() };
   for (const statement of program.body as AstNode[]) {
     if (statement.type === "ImportDeclaration") {
@@ -253,9 +255,9 @@ class Waypoints {
 }
 
 export function analyze(code: string, parsed: ParsedFile, options: AnalyzeOptions = {}): Analysis {
-  const analysis: Analysis = { targets: [], findings: [] };
   const pending = tagPositions(code, parsed.comments);
   const imports = collectRuntimeImports(parsed.program);
+  const analysis: Analysis = { targets: [], findings: [], injectedNames: imports.injectedNames };
   const waypoints = new Waypoints(pending.keys(), code, imports.injectedNames);
   const parents = new Map<AstNode, AstNode>();
   const excusedCalls = new Set<AstNode>();

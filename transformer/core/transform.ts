@@ -5,7 +5,7 @@
 import { basename } from "node:path";
 import MagicString, { type SourceMap } from "magic-string";
 import { mayNeedTransform } from "../tag.js";
-import { analyze, collectRuntimeImports, type Analysis, type AnalyzeOptions, type Finding, type Target } from "./analyze.js";
+import { analyze, type Analysis, type AnalyzeOptions, type Finding, type Target } from "./analyze.js";
 import type { ClientKey } from "./keys.js";
 import { languageOf, LineMap, parse, type Language, type ParsedFile, type ParseSync } from "./ast.js";
 import { rewrite, type ModuleFormat } from "./rewrite.js";
@@ -137,8 +137,7 @@ export function parseAndAnalyze(
   if (parsedSparse) {
     const analysis = analyze(code, parsedSparse, options);
     const bodies = analysis.targets.map((target) => target.fn.body as { start: number; end: number });
-    if (text.serves(collectRuntimeImports(parsedSparse.program).injectedNames, bodies))
-      return { ...analysis, parsed: parsedSparse, fromSparseText: true };
+    if (text.serves(analysis.injectedNames, bodies)) return { ...analysis, parsed: parsedSparse, fromSparseText: true };
   }
   const parsed = parse(parser, fileName, code, lang);
   return parsed && { ...analyze(code, parsed, options), parsed, fromSparseText: false };
