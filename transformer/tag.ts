@@ -1,4 +1,5 @@
 import type * as ts from "typescript";
+import { occurrences } from "./core/offsets.js";
 import type { TypeScriptApi } from "./typescript-api.js";
 
 /** The import string rewritten code uses to reach the runtime (see docs/architecture.md). */
@@ -35,11 +36,7 @@ export const MAY_NEED_TRANSFORM = /@injectClient|injected/;
 
 /** Offsets of every `@injectClient` occurrence in the text (comments, strings, anywhere): candidates for a tag. */
 export function tagOffsets(text: string): number[] {
-  const offsets: number[] = [];
-  for (let at = text.indexOf(TAG_TEXT); at !== -1; at = text.indexOf(TAG_TEXT, at + TAG_TEXT.length)) {
-    offsets.push(at);
-  }
-  return offsets;
+  return occurrences(text, TAG_TEXT);
 }
 
 /**

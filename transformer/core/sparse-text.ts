@@ -7,7 +7,7 @@
  * those blocks empty, positions and all.
  *
  * Hand-written on purpose: js-tokens, the well-kept JavaScript tokenizer, took 130–160 ms for the 200
- * tagged modules of the P8 project, as much as the JSON it would save; this loop takes ~15 ms. It only
+ * tagged modules of the P8 project, as much as the JSON it would save; this loop ~30 ms cold. It only
  * has to find braces (past strings, templates, comments and regular expressions): whenever it is unsure
  * it gives up (`undefined`: parse the whole text), and the caller checks what it blanked against the
  * analysis of the sparse AST (`Sparse.serves`), falling back to the whole text if a blanked block
@@ -15,7 +15,7 @@
  */
 
 import { TAG_TEXT } from "../tag.js";
-import { anyWithin } from "./offsets.js";
+import { anyWithin, occurrences } from "./offsets.js";
 
 const TOP = 0;
 const BRACE = 1;
@@ -89,9 +89,7 @@ function isSpace(c: number): boolean {
 /** Sorted offsets where something the analysis reads is spelled: the tag and each name. */
 function keepOffsets(code: string, words: Iterable<string>): number[] {
   const offsets: number[] = [];
-  for (const word of [TAG_TEXT, ...words]) {
-    for (let at = code.indexOf(word); at !== -1; at = code.indexOf(word, at + word.length)) offsets.push(at);
-  }
+  for (const word of [TAG_TEXT, ...words]) occurrences(code, word, offsets);
   return offsets.sort((a, b) => a - b);
 }
 
@@ -130,7 +128,7 @@ export class Sparse {
 /**
  * The sparse text of `code` (`code` itself when no block can go), or undefined where the scan is unsure
  * (an unbalanced bracket, a string or comment left open, a `/` it cannot place): parse `code` then.
- * JSX is not scanned (its text and attributes follow other rules).
+ * Not for JSX, whose text and attributes follow other rules (the caller parses it whole).
  */
 export function sparseText(code: string): Sparse | undefined {
   const names = new Set(["injected"]);

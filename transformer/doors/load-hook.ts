@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { tagOffsets } from "../tag.js";
+import { TAG_TEXT } from "../tag.js";
 import { isRewritable, rewriteSource } from "./require-hook.js";
 
 interface LoadResult {
@@ -71,9 +71,9 @@ const AS_WRITTEN = new Set(["module-typescript", "commonjs-typescript"]);
 /** A loader below this hook compiled `file` and dropped its tags: the file as written, when that is what happened. */
 function compiledAway(file: string, code: string, format: string | null | undefined): string | undefined {
   // Read the file a second time only where another loader may have compiled it: not for Node's own TypeScript.
-  if (!TYPESCRIPT_FILE.test(file) || (format && AS_WRITTEN.has(format)) || tagOffsets(code).length > 0) return undefined;
+  if (!TYPESCRIPT_FILE.test(file) || (format && AS_WRITTEN.has(format)) || code.includes(TAG_TEXT)) return undefined;
   const written = readFileSync(file, "utf8");
-  return written !== code && tagOffsets(written).length > 0 ? written : undefined;
+  return written !== code && written.includes(TAG_TEXT) ? written : undefined;
 }
 
 /** tsx compiles the rewritten source in place of the file (its hooks, fed by this one instead of the disk). */
