@@ -8,24 +8,13 @@ import { mayNeedTransform } from "../tag.js";
 import { analyze, type Analysis, type AnalyzeOptions, type Finding, type Target } from "./analyze.js";
 import type { ClientKey } from "./keys.js";
 import { languageOf, LineMap, parse, type Language, type ParsedFile, type ParseSync } from "./ast.js";
+import type { CoreDiagnostic } from "./diagnostic-text.js";
 import { rewrite, type ModuleFormat } from "./rewrite.js";
 import { sparseText } from "./sparse-text.js";
 
 export type { ModuleFormat } from "./rewrite.js";
 export type { ParseSync } from "./ast.js";
-
-export interface CoreDiagnostic {
-  code: number;
-  /** Starts with `@injectClient: `, as tspc prints it. */
-  message: string;
-  file: string;
-  /** 0-based offset and length in the input. */
-  start: number;
-  length: number;
-  /** 1-based. */
-  line: number;
-  column: number;
-}
+export { formatCoreDiagnostic, type CoreDiagnostic } from "./diagnostic-text.js";
 
 export interface CoreOptions {
   /**
@@ -54,11 +43,6 @@ export interface CoreResult {
    */
   map: SourceMap | undefined;
   diagnostics: CoreDiagnostic[];
-}
-
-/** `path:line:col - error TSxxxxx: message`, the line the other doors print. */
-export function formatCoreDiagnostic(diagnostic: CoreDiagnostic): string {
-  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} - error TS${diagnostic.code}: ${diagnostic.message}`;
 }
 
 function moduleFormatOf(fileName: string, code: string, parsed: ParsedFile): ModuleFormat {

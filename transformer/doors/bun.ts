@@ -16,6 +16,8 @@
  */
 import type * as Core from "../core/index.js";
 import { mayNeedTransform } from "../tag.js";
+import { editedOrThrow } from "./edited.js";
+import { includes } from "./includes.js";
 import type { InjectClientPluginOptions } from "./plugin-types.js";
 
 export type { InjectClientPluginOptions } from "./plugin-types.js";
@@ -38,11 +40,9 @@ interface BunGlobal {
   file(path: string): { text(): Promise<string> };
 }
 
-/** TypeScript files outside node_modules (with `include`: JavaScript too), as the bundler doors take them. */
+/** Bun's native filter: TypeScript files outside node_modules (with `include`: JavaScript too); `includes` then decides exactly. */
 const TYPESCRIPT_FILE = /^(?!.*[/\\]node_modules[/\\]).*\.[cm]?tsx?$/;
 const SOURCE_FILE = /^(?!.*[/\\]node_modules[/\\]).*\.[cm]?[jt]sx?$/;
-
-const matches = (filter: RegExp | ((id: string) => boolean), file: string) => (typeof filter === "function" ? filter(file) : filter.test(file));
 
 function loaderOf(file: string): Loader {
   const jsx = file.endsWith("x");
@@ -56,22 +56,17 @@ const loadCore = () => (core ??= import("../core/index.js"));
 /** The file's code for Bun to compile: rewritten when tagged; misuse thrown as `file:line:col - error TS470xx: …` lines. */
 async function rewritten(code: string, file: string): Promise<string> {
   if (!mayNeedTransform(code)) return code;
-  const { formatCoreDiagnostic, transformCode } = await loadCore();
-  const result = transformCode(code, file, { sourceMap: false });
-  if (!result) return code;
-  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
-  return result.code;
+  const { transformCode } = await loadCore();
+  return editedOrThrow(transformCode(code, file, { sourceMap: false }))?.code ?? code;
 }
 
 export function injectClient(options: InjectClientPluginOptions = {}): InjectClientBunPlugin {
-  const { include, exclude } = options;
   return {
     name: "inject-client",
     setup(build) {
-      build.onLoad({ filter: include ? SOURCE_FILE : TYPESCRIPT_FILE }, async ({ path }) => {
+      build.onLoad({ filter: options.include ? SOURCE_FILE : TYPESCRIPT_FILE }, async ({ path }) => {
         const code = await (globalThis as unknown as { Bun: BunGlobal }).Bun.file(path).text();
-        const skip = (include && !matches(include, path)) || (exclude && matches(exclude, path));
-        return { contents: skip ? code : await rewritten(code, path), loader: loaderOf(path) };
+        return { contents: includes(options, path) ? await rewritten(code, path) : code, loader: loaderOf(path) };
       });
     },
   };

@@ -14,8 +14,9 @@
  */
 import fs from "node:fs";
 import Module from "node:module";
-import { formatCoreDiagnostic, transformCode } from "../core/index.js";
+import { transformCode } from "../core/index.js";
 import { mayNeedTransform } from "../tag.js";
+import { editedOrThrow } from "./edited.js";
 
 interface LoaderModule {
   load(file: string): void;
@@ -37,10 +38,8 @@ export function isRewritable(file: string): boolean {
  */
 export function rewriteSource(code: string, file: string): string | undefined {
   if (!mayNeedTransform(code)) return undefined;
-  const result = transformCode(code, file);
+  const result = editedOrThrow(transformCode(code, file));
   if (!result) return undefined;
-  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
-  if (!result.edited) return undefined;
   // Type stripping and tsx keep lines, so the map still holds for what runs.
   const map = Buffer.from(JSON.stringify({ ...result.map, sources: [file] })).toString("base64");
   return `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`;

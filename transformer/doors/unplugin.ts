@@ -15,27 +15,15 @@ import { pathToFileURL } from "node:url";
 import { createUnplugin, type TransformResult } from "unplugin";
 import type * as Core from "../core/transform.js";
 import { MAY_NEED_TRANSFORM, mayNeedTransform } from "../tag.js";
+import { editedOrThrow } from "./edited.js";
+import { includes, NODE_MODULES, SOURCE_FILE } from "./includes.js";
 import type { InjectClientPluginOptions, TransformedModule } from "./plugin-types.js";
 
 export type { InjectClientPluginOptions, TransformedModule } from "./plugin-types.js";
+export { includes } from "./includes.js";
 
-const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
-const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 /** The ids the native filter lets through (a query may follow); `includes` then decides exactly. */
 const SOURCE_ID = /\.[cm]?[jt]sx?(?:$|\?)/;
-const NODE_MODULES = /[/\\]node_modules[/\\]/;
-
-function matches(filter: RegExp | ((id: string) => boolean), id: string): boolean {
-  return typeof filter === "function" ? filter(id) : filter.test(id);
-}
-
-/** Whether the plugin looks at `id` at all (the text check and the parse come later). */
-export function includes(options: InjectClientPluginOptions, id: string): boolean {
-  const file = id.split("?", 1)[0]!;
-  if (!(options.include ? SOURCE_FILE : TYPESCRIPT_FILE).test(file) || NODE_MODULES.test(file) || file.startsWith("\0")) return false;
-  if (options.include && !matches(options.include, file)) return false;
-  return !(options.exclude && matches(options.exclude, file));
-}
 
 let core: Promise<typeof Core> | undefined;
 /** The core, loaded on first use: a build with no tagged module never loads it. */
@@ -91,11 +79,9 @@ export async function transformModule(
   options: { sourceMap?: boolean; rolldownVersion?: string; projectDir?: string } = {},
 ): Promise<TransformedModule | null> {
   if (!mayNeedTransform(code)) return null;
-  const [{ formatCoreDiagnostic, transformWith }, parser] = await Promise.all([loadCore(), loadParser(options.rolldownVersion, options.projectDir)]);
-  const result = transformWith(parser, code, id.split("?", 1)[0]!, { sourceMap: options.sourceMap !== false });
-  if (!result) return null;
-  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatCoreDiagnostic).join("\n"));
-  return result.edited ? { code: result.code, map: result.map ?? null } : null;
+  const [{ transformWith }, parser] = await Promise.all([loadCore(), loadParser(options.rolldownVersion, options.projectDir)]);
+  const result = editedOrThrow(transformWith(parser, code, id.split("?", 1)[0]!, { sourceMap: options.sourceMap !== false }));
+  return result ? { code: result.code, map: result.map ?? null } : null;
 }
 
 export const injectClientUnplugin = createUnplugin<InjectClientPluginOptions | undefined>((options = {}, meta) => {
